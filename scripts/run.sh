@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up a Debian machine (Docker engine, agent image) and runs Stevedore in the foreground on
+# http://localhost:9080 with the embedded H2 database under ./data. Ctrl-C stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup-debian.sh
+export STEVEDORE_DATA_DIR=${STEVEDORE_DATA_DIR:-$PWD/data}
+exec ./mvnw -B -ntp -DskipTests liberty:run "$@"

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine for Stevedore: the Docker engine (started if not running) and the
+# agent image. With --test-db it also installs and starts PostgreSQL and creates a fresh, empty
+# database for the integration tests (dropping the one of an earlier run). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_postgres=false
+[ "${1:-}" = "--test-db" ] && with_postgres=true
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+
+packages=(docker.io busybox-static file)
+$with_postgres && packages+=(postgresql)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+
+# The Docker engine: use the one that answers, else start dockerd in the background.
+if ! docker info >/dev/null 2>&1; then
+  echo "Starting the Docker engine"
+  as_root sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &'
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  docker info >/dev/null 2>&1 || { echo "The Docker engine did not start; see /var/log/dockerd.log" >&2; exit 1; }
+fi
+
+scripts/build-agent-image.sh
+
+if $with_postgres; then
+  cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2}')
+  if ! pg_lsclusters --no-header | awk 'NR==1 {print $4}' | grep -q online; then
+    echo "Starting PostgreSQL $cluster"
+    as_root pg_ctlcluster $cluster start
+  fi
+  db_user=${STEVEDORE_IT_DB_USER:-stevedore}
+  db_password=${STEVEDORE_IT_DB_PASSWORD:-stevedore}
+  db_name=${STEVEDORE_IT_DB_NAME:-stevedore_it}
+  as_postgres psql -q -v ON_ERROR_STOP=1 <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$db_user') THEN
+    CREATE ROLE $db_user LOGIN PASSWORD '$db_password';
+  END IF;
+END \$\$;
+SQL
+  as_postgres env PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists --force "$db_name"
+  as_postgres createdb -O "$db_user" "$db_name"
+  echo "PostgreSQL ready: empty database $db_name owned by $db_user"
+fi

@@ -1,0 +1,161 @@
+package dev.stevedore.dispatch;
+
+import dev.stevedore.job.IllegalTransitionException;
+import dev.stevedore.job.JobId;
+import dev.stevedore.job.JobLifecycle;
+import dev.stevedore.job.JobRepository;
+import dev.stevedore.job.JobState;
+import dev.stevedore.job.JobStateChanged;
+import dev.stevedore.node.NodeIdentity;
+import dev.stevedore.runtime.ContainerLabels;
+import dev.stevedore.runtime.ContainerRuntime;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Starts queued jobs: highest priority first, then oldest, and never more at once on this node
+ * than {@code stevedore.dispatch.max-concurrent}. It runs on a timer and whenever a job is
+ * queued or a slot frees up. A job is claimed with an optimistic lock (QUEUED to STARTING), so
+ * two dispatchers sharing a database never start it twice.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+  private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
+  @Inject JobRepository repository;
+  @Inject JobLifecycle lifecycle;
+  @Inject JobRunner runner;
+  @Inject ContainerRuntime runtime;
+  @Inject NodeIdentity node;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.dispatch.max-concurrent", defaultValue = "4")
+  int maxConcurrent;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.dispatch.poll-interval-ms", defaultValue = "1000")
+  long pollIntervalMs;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.cancel-grace-seconds", defaultValue = "10")
+  int cancelGraceSeconds;
+
+  @Resource ManagedExecutorService executor;
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicBoolean passRequested = new AtomicBoolean();
+  private final Object passLock = new Object();
+  private volatile boolean stopped;
+  private ScheduledFuture<?> timer;
+
+  public void start() {
+    timer =
+        scheduler.scheduleWithFixedDelay(
+            this::dispatch, 0, pollIntervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  @PreDestroy
+  void stop() {
+    stopped = true;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  public int maxConcurrent() {
+    return maxConcurrent;
+  }
+
+  /** Jobs this node is running now. */
+  public int running() {
+    return running.get();
+  }
+
+  void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
+    if (change.to() == JobState.QUEUED || change.to().isFinished()) {
+      requestPass();
+    }
+    if (change.to() == JobState.CANCELLED && change.from() != null && change.from().isActive()) {
+      String container = ContainerLabels.containerName(change.jobId().value(), change.attempt());
+      executor.execute(() -> stopCancelled(container));
+    }
+  }
+
+  private void requestPass() {
+    if (!stopped && passRequested.compareAndSet(false, true)) {
+      executor.execute(this::dispatch);
+    }
+  }
+
+  /** One pass: claim as many queued jobs as there are free slots and start them. */
+  void dispatch() {
+    if (stopped) {
+      return;
+    }
+    synchronized (passLock) {
+      passRequested.set(false);
+      try {
+        int free = maxConcurrent - running.get();
+        if (free <= 0) {
+          return;
+        }
+        List<JobId> candidates = repository.nextQueued(free);
+        if (candidates.isEmpty() || !runtime.isAvailable()) {
+          return;
+        }
+        for (JobId id : candidates) {
+          if (claim(id)) {
+            running.incrementAndGet();
+            executor.execute(() -> runAndRelease(id));
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Dispatch pass failed; the next one tries again", e);
+      }
+    }
+  }
+
+  private boolean claim(JobId id) {
+    try {
+      lifecycle.claim(id, node.name());
+      return true;
+    } catch (IllegalTransitionException e) {
+      return false; // cancelled, or claimed by another node, since it was read
+    }
+  }
+
+  private void runAndRelease(JobId id) {
+    try {
+      runner.run(id);
+    } finally {
+      running.decrementAndGet();
+      requestPass();
+    }
+  }
+
+  private void stopCancelled(String container) {
+    try {
+      runtime.stop(container, Duration.ofSeconds(cancelGraceSeconds));
+      runtime.remove(container);
+    } catch (RuntimeException e) {
+      LOG.warning("Could not stop cancelled container " + container + ": " + e.getMessage());
+    }
+  }
+}

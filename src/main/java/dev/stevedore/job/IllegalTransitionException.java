@@ -1,0 +1,38 @@
+package dev.stevedore.job;
+
+import dev.stevedore.rest.ApiException;
+import java.util.Locale;
+
+/** A state change the transition table does not allow: 409. */
+public class IllegalTransitionException extends ApiException {
+
+  private final JobState from;
+  private final JobState to;
+
+  public IllegalTransitionException(JobId job, JobState from, JobState to) {
+    super(
+        409,
+        "illegal-transition",
+        "The job is not in a state that allows this",
+        "Job " + job + " is " + from + "; it cannot become " + to
+            + describeAllowed(from),
+        java.util.List.of());
+    this.from = from;
+    this.to = to;
+  }
+
+  private static String describeAllowed(JobState from) {
+    var allowed = JobTransitions.allowedFrom(from);
+    return allowed.isEmpty()
+        ? " (" + from.name().toLowerCase(Locale.ROOT) + " is final)"
+        : " (from " + from + " it can become " + allowed + ")";
+  }
+
+  public JobState from() {
+    return from;
+  }
+
+  public JobState to() {
+    return to;
+  }
+}

@@ -1,0 +1,226 @@
+package dev.stevedore.job;
+
+import jakarta.persistence.CascadeType;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
+import jakarta.persistence.OneToMany;
+import jakarta.persistence.OrderBy;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job as stored. The spec is kept whole as JSON; the columns beside it are what the server
+ * queries and changes. State changes go through {@link JobLifecycle} only.
+ */
+@Entity
+@Table(name = "job")
+public class Job {
+
+  @Id
+  @Column(length = 36)
+  private String id;
+
+  @Version private long version;
+
+  private String name;
+
+  @Column(nullable = false)
+  private String image;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private JobState state;
+
+  private int priority;
+
+  private int attempt;
+
+  @Column(name = "exit_code")
+  private Integer exitCode;
+
+  private String reason;
+
+  private String node;
+
+  @Column(name = "idempotency_key")
+  private String idempotencyKey;
+
+  @Column(name = "spec_hash")
+  private String specHash;
+
+  @Column(name = "spec", nullable = false)
+  private String specJson;
+
+  @Column(name = "created_at", nullable = false)
+  private Instant createdAt;
+
+  @Column(name = "updated_at", nullable = false)
+  private Instant updatedAt;
+
+  @Column(name = "started_at")
+  private Instant startedAt;
+
+  @Column(name = "finished_at")
+  private Instant finishedAt;
+
+  @ElementCollection(fetch = FetchType.EAGER)
+  @CollectionTable(name = "job_label", joinColumns = @JoinColumn(name = "job_id"))
+  @MapKeyColumn(name = "label_key")
+  @Column(name = "label_value")
+  private Map<String, String> labels = new HashMap<>();
+
+  @OneToMany(mappedBy = "job", cascade = CascadeType.ALL, orphanRemoval = true)
+  @OrderBy("id")
+  private List<JobHistoryEntry> history = new ArrayList<>();
+
+  protected Job() {}
+
+  Job(
+      JobId id,
+      JobSpec spec,
+      String specJson,
+      String specHash,
+      String idempotencyKey,
+      Instant now) {
+    this.id = id.value();
+    this.name = spec.name();
+    this.image = spec.image();
+    this.priority = spec.priority();
+    this.labels.putAll(spec.labels());
+    this.specJson = specJson;
+    this.specHash = specHash;
+    this.idempotencyKey = idempotencyKey;
+    this.state = JobState.QUEUED;
+    this.attempt = 1;
+    this.createdAt = now;
+    this.updatedAt = now;
+    this.history.add(new JobHistoryEntry(this, null, JobState.QUEUED, now, "submitted"));
+  }
+
+  /** Moves to {@code to} if the transition table allows it, and records it in the history. */
+  JobHistoryEntry moveTo(JobState to, String why, Instant now) {
+    JobTransitions.check(id(), state, to);
+    JobHistoryEntry entry = new JobHistoryEntry(this, state, to, now, why);
+    state = to;
+    updatedAt = now;
+    if (to == JobState.RUNNING) {
+      startedAt = now;
+    } else if (to.isFinished()) {
+      finishedAt = now;
+    }
+    history.add(entry);
+    return entry;
+  }
+
+  public JobId id() {
+    return new JobId(id);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String image() {
+    return image;
+  }
+
+  public JobState state() {
+    return state;
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  public int attempt() {
+    return attempt;
+  }
+
+  void attempt(int attempt) {
+    this.attempt = attempt;
+  }
+
+  public Integer exitCode() {
+    return exitCode;
+  }
+
+  void exitCode(Integer exitCode) {
+    this.exitCode = exitCode;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  void reason(String reason) {
+    this.reason = reason;
+  }
+
+  public String node() {
+    return node;
+  }
+
+  void node(String node) {
+    this.node = node;
+  }
+
+  public String idempotencyKey() {
+    return idempotencyKey;
+  }
+
+  public String specHash() {
+    return specHash;
+  }
+
+  public String specJson() {
+    return specJson;
+  }
+
+  /** The spec as it runs, defaults filled in. */
+  public JobSpec spec() {
+    return JobSpecJson.read(specJson);
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+
+  public Instant finishedAt() {
+    return finishedAt;
+  }
+
+
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  public List<JobHistoryEntry> history() {
+    return history;
+  }
+
+  public long version() {
+    return version;
+  }
+}

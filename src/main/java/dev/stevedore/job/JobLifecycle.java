@@ -1,0 +1,67 @@
+package dev.stevedore.job;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.OptimisticLockException;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Changes job states. Two actors can race on one job (a cancel and the end of its container,
+ * say); optimistic locking lets exactly one win, and the loser re-reads the job and is judged
+ * against the transition table again, so that a move that is no longer allowed is refused.
+ */
+@ApplicationScoped
+public class JobLifecycle {
+
+  private static final Logger LOG = Logger.getLogger(JobLifecycle.class.getName());
+  private static final int ATTEMPTS = 5;
+  private static final int MAX_REASON = 2000;
+
+  @Inject JobRepository repository;
+
+  /** Moves the job to {@code to}; throws {@link IllegalTransitionException} if not allowed. */
+  public Job transition(JobId id, JobState to, String reason) {
+    return transition(id, to, reason, job -> {});
+  }
+
+  /** QUEUED to STARTING on this node: the caller now owns the job's next attempt. */
+  public Job claim(JobId id, String node) {
+    return transition(id, JobState.STARTING, "dispatched to node " + node, job -> job.node(node));
+  }
+
+  /** The container ended: SUCCEEDED, FAILED or TIMED_OUT with its exit code. */
+  public Job finish(JobId id, JobState to, int exitCode, String reason) {
+    return transition(id, to, reason, job -> job.exitCode(exitCode));
+  }
+
+  private Job transition(JobId id, JobState to, String reason, Consumer<Job> change) {
+    String why = truncate(reason);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return repository.transition(id, to, why, change);
+      } catch (RuntimeException e) {
+        if (!isOptimisticLockFailure(e) || attempt == ATTEMPTS) {
+          throw e;
+        }
+        LOG.fine(() -> "Job " + id + " changed concurrently; reading it again");
+      }
+    }
+  }
+
+  private static boolean isOptimisticLockFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof OptimisticLockException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String truncate(String reason) {
+    if (reason == null || reason.length() <= MAX_REASON) {
+      return reason;
+    }
+    return reason.substring(0, MAX_REASON - 1) + "…";
+  }
+}

@@ -1,0 +1,155 @@
+package dev.stevedore.job;
+
+import dev.stevedore.rest.InvalidRequestException;
+import dev.stevedore.rest.Problem.FieldError;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The server's defaults and maxima for job specs. {@link #apply} fills in what a spec leaves out
+ * and refuses what goes beyond a maximum: a limit is never silently lowered.
+ */
+@ApplicationScoped
+public class JobLimits {
+
+  public static final String NETWORK_NONE = "none";
+  public static final String NETWORK_BRIDGE = "bridge";
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.default.timeout-seconds", defaultValue = "3600")
+  int defaultTimeoutSeconds;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.max.timeout-seconds", defaultValue = "86400")
+  int maxTimeoutSeconds;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.default.memory-mb", defaultValue = "512")
+  int defaultMemoryMb;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.max.memory-mb", defaultValue = "8192")
+  int maxMemoryMb;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.default.cpus", defaultValue = "1.0")
+  double defaultCpus;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.max.cpus", defaultValue = "4.0")
+  double maxCpus;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.default.pids", defaultValue = "256")
+  int defaultPids;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.max.pids", defaultValue = "4096")
+  int maxPids;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.default.priority", defaultValue = "50")
+  int defaultPriority;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.min.priority", defaultValue = "0")
+  int minPriority;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.max.priority", defaultValue = "100")
+  int maxPriority;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.max.attempts", defaultValue = "10")
+  int maxAttempts;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.allow-bridge-network", defaultValue = "false")
+  boolean allowBridgeNetwork;
+
+  /** The spec as it will run: defaults filled in. Throws 400 listing every limit it breaks. */
+  public JobSpec apply(JobSpec spec) {
+    List<FieldError> errors = new ArrayList<>();
+    JobSpec.Resources asked =
+        spec.resources() == null ? new JobSpec.Resources(null, null, null) : spec.resources();
+
+    double cpus = orDefault(asked.cpus(), defaultCpus);
+    int memoryMb = orDefault(asked.memoryMb(), defaultMemoryMb);
+    int pids = orDefault(asked.pids(), defaultPids);
+    int timeout = orDefault(spec.timeoutSeconds(), defaultTimeoutSeconds);
+    int priority = orDefault(spec.priority(), defaultPriority);
+    String network = spec.network() == null ? NETWORK_NONE : spec.network();
+
+    atMost(errors, "resources.cpus", cpus, maxCpus);
+    atMost(errors, "resources.memoryMb", memoryMb, maxMemoryMb);
+    atMost(errors, "resources.pids", pids, maxPids);
+    atMost(errors, "timeoutSeconds", timeout, maxTimeoutSeconds);
+    if (priority < minPriority || priority > maxPriority) {
+      errors.add(
+          new FieldError(
+              "priority", "must be between " + minPriority + " and " + maxPriority));
+    }
+    if (!network.equals(NETWORK_NONE) && !network.equals(NETWORK_BRIDGE)) {
+      errors.add(new FieldError("network", "must be 'none' or 'bridge'"));
+    } else if (network.equals(NETWORK_BRIDGE) && !allowBridgeNetwork) {
+      errors.add(
+          new FieldError("network", "'bridge' is not allowed by this server's configuration"));
+    }
+    JobSpec.RetryPolicy retry = spec.retry();
+    if (retry != null && retry.maxAttempts() != null) {
+      atMost(errors, "retry.maxAttempts", retry.maxAttempts(), maxAttempts);
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidRequestException(summary(errors), errors);
+    }
+    return new JobSpec(
+        spec.name(),
+        spec.image().trim(),
+        spec.command() == null ? null : List.copyOf(spec.command()),
+        spec.prompt(),
+        sorted(spec.env()),
+        new JobSpec.Resources(cpus, memoryMb, pids),
+        timeout,
+        priority,
+        retry,
+        network,
+        sorted(spec.labels()));
+  }
+
+  /** Maps in key order, so that equal specs are stored as equal JSON. */
+  private static Map<String, String> sorted(Map<String, String> map) {
+    return map == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(map));
+  }
+
+  static String summary(List<FieldError> errors) {
+    StringBuilder text = new StringBuilder();
+    for (FieldError error : errors) {
+      text.append(text.isEmpty() ? "" : "; ").append(error.field()).append(' ').append(error.message());
+    }
+    return text.toString();
+  }
+
+  private static void atMost(List<FieldError> errors, String field, double value, double max) {
+    if (value > max) {
+      errors.add(new FieldError(field, "must be at most " + format(max) + " on this server"));
+    }
+  }
+
+  private static String format(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+
+  private static int orDefault(Integer value, int fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private static double orDefault(Double value, double fallback) {
+    return value == null ? fallback : value;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.stevedore.job;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** Storage of jobs. Each public method is one transaction. */
+@ApplicationScoped
+@Transactional
+public class JobRepository {
+
+  @PersistenceContext(unitName = "stevedore")
+  EntityManager em;
+
+  @Inject Event<JobStateChanged> stateChanges;
+
+  /** Stores a new QUEUED job and announces it. */
+  public Job insert(Job job) {
+    em.persist(job);
+    em.flush();
+    JobHistoryEntry first = job.history().get(0);
+    stateChanges.fire(
+        new JobStateChanged(
+            job.id(), null, JobState.QUEUED, job.attempt(), first.reason(), first.at()));
+    return job;
+  }
+
+  public Optional<Job> find(JobId id) {
+    return Optional.ofNullable(em.find(Job.class, id.value()));
+  }
+
+  /** The job with its history loaded, for showing it whole. */
+  public Optional<Job> findWithHistory(JobId id) {
+    Optional<Job> job = find(id);
+    job.ifPresent(j -> j.history().size());
+    return job;
+  }
+
+  public Optional<Job> findByIdempotencyKey(String key) {
+    return em.createQuery("SELECT j FROM Job j WHERE j.idempotencyKey = :key", Job.class)
+        .setParameter("key", key)
+        .getResultStream()
+        .findFirst();
+  }
+
+  /**
+   * Applies one state change: checks it against the transition table, lets {@code change} set
+   * the fields that go with it, records it in the history and fires its event. An optimistic
+   * lock failure surfaces here, at the flush, so that the caller can read the job again.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Job transition(JobId id, JobState to, String reason, Consumer<Job> change) {
+    Job job = find(id).orElseThrow(() -> new JobNotFoundException(id));
+    JobState from = job.state();
+    Instant now = Instant.now();
+    job.moveTo(to, reason, now);
+    change.accept(job);
+    em.flush();
+    stateChanges.fire(new JobStateChanged(id, from, to, job.attempt(), reason, now));
+    return job;
+  }
+
+  /** Ids of QUEUED jobs in the order they should start: highest priority, then oldest. */
+  public List<JobId> nextQueued(int limit) {
+    return em.createQuery(
+            "SELECT j.id FROM Job j WHERE j.state = :queued ORDER BY j.priority DESC, j.id ASC",
+            String.class)
+        .setParameter("queued", JobState.QUEUED)
+        .setMaxResults(limit)
+        .getResultList()
+        .stream()
+        .map(JobId::new)
+        .toList();
+  }
+
+  /** Up to {@code query.limit() + 1} jobs, newest first; the extra one tells that more exist. */
+  public List<Job> list(JobQuery query) {
+    StringBuilder jpql = new StringBuilder("SELECT j FROM Job j");
+    List<String> conditions = new ArrayList<>();
+    int labelIndex = 0;
+    for (String ignored : query.labels().keySet()) {
+      jpql.append(" JOIN j.labels l").append(labelIndex);
+      conditions.add("KEY(l" + labelIndex + ") = :lk" + labelIndex);
+      conditions.add("VALUE(l" + labelIndex + ") = :lv" + labelIndex);
+      labelIndex++;
+    }
+    if (!query.states().isEmpty()) {
+      conditions.add("j.state IN :states");
+    }
+    if (query.name() != null) {
+      conditions.add("j.name = :name");
+    }
+    if (query.before() != null) {
+      conditions.add("j.id < :before");
+    }
+    if (!conditions.isEmpty()) {
+      jpql.append(" WHERE ").append(String.join(" AND ", conditions));
+    }
+    jpql.append(" ORDER BY j.id DESC");
+
+    TypedQuery<Job> typed = em.createQuery(jpql.toString(), Job.class);
+    int i = 0;
+    for (Map.Entry<String, String> label : query.labels().entrySet()) {
+      typed.setParameter("lk" + i, label.getKey()).setParameter("lv" + i, label.getValue());
+      i++;
+    }
+    if (!query.states().isEmpty()) {
+      typed.setParameter("states", query.states());
+    }
+    if (query.name() != null) {
+      typed.setParameter("name", query.name());
+    }
+    if (query.before() != null) {
+      typed.setParameter("before", query.before().value());
+    }
+    return typed.setMaxResults(query.limit() + 1).getResultList();
+  }
+}

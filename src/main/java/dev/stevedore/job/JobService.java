@@ -1,0 +1,164 @@
+package dev.stevedore.job;
+
+import dev.stevedore.logs.JobLogs;
+import dev.stevedore.rest.ApiException;
+import dev.stevedore.rest.InvalidRequestException;
+import dev.stevedore.rest.Problem.FieldError;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.PersistenceException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Path;
+import jakarta.validation.Validator;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/** What the API does with jobs: submit, look up, list, cancel, read logs. */
+@ApplicationScoped
+public class JobService {
+
+  @Inject Validator validator;
+  @Inject JobLimits limits;
+  @Inject JobRepository repository;
+  @Inject JobLifecycle lifecycle;
+  @Inject JobLogs logs;
+
+  /** A submission's outcome: the job, and whether this call created it. */
+  public record Submission(JobView job, boolean created) {}
+
+  /**
+   * Validates the spec, applies the server's defaults and limits, and queues the job. With an
+   * idempotency key, a repeated submission of the same spec returns the job made the first
+   * time; the same key with another spec is a conflict.
+   */
+  public Submission submit(JobSpec spec, String idempotencyKey) {
+    JobSpec effective = limits.apply(validate(spec));
+    String json = JobSpecJson.write(effective);
+    String digest = JobSpecJson.digest(json);
+    String key = normalizeKey(idempotencyKey);
+    if (key != null) {
+      var existing = repository.findByIdempotencyKey(key);
+      if (existing.isPresent()) {
+        return new Submission(replay(existing.get(), digest), false);
+      }
+    }
+    Job job = new Job(JobId.next(), effective, json, digest, key, Instant.now());
+    try {
+      repository.insert(job);
+    } catch (PersistenceException | jakarta.transaction.TransactionalException e) {
+      // Two submissions with one key raced; the other one stored its job first.
+      var winner = key == null ? null : repository.findByIdempotencyKey(key).orElse(null);
+      if (winner == null) {
+        throw e;
+      }
+      return new Submission(replay(winner, digest), false);
+    }
+    return new Submission(JobView.of(job, effective, true), true);
+  }
+
+  public JobView get(JobId id) {
+    Job job = repository.findWithHistory(id).orElseThrow(() -> new JobNotFoundException(id));
+    return JobView.of(job, JobSpecJson.read(job.specJson()), true);
+  }
+
+  public JobPage list(JobQuery query) {
+    List<Job> found = repository.list(query);
+    boolean more = found.size() > query.limit();
+    List<Job> page = more ? found.subList(0, query.limit()) : found;
+    List<JobView> items =
+        page.stream().map(j -> JobView.of(j, JobSpecJson.read(j.specJson()), false)).toList();
+    String next = more ? PageCursor.after(page.get(page.size() - 1).id()) : null;
+    return new JobPage(items, next);
+  }
+
+  /**
+   * Cancels a queued, starting or running job. The dispatcher hears of the change and stops
+   * and removes the job's container, if it has one; the answer does not wait for that.
+   */
+  public JobView cancel(JobId id) {
+    lifecycle.transition(id, JobState.CANCELLED, "cancelled by request");
+    return get(id);
+  }
+
+  /** The stored output of one attempt (the latest when not given). */
+  public String logs(JobId id, JobLogs.Selection selection) {
+    Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    int attempt = selection.attempt() == null ? job.attempt() : selection.attempt();
+    if (attempt < 1 || attempt > job.attempt()) {
+      throw InvalidRequestException.forField(
+          "attempt", "must be between 1 and " + job.attempt() + " for this job");
+    }
+    return logs.read(id, attempt, selection);
+  }
+
+  private JobView replay(Job existing, String digest) {
+    if (!existing.specHash().equals(digest)) {
+      throw new IdempotencyConflictException(existing.id());
+    }
+    Job job = repository.findWithHistory(existing.id()).orElseThrow();
+    return JobView.of(job, JobSpecJson.read(job.specJson()), true);
+  }
+
+  private JobSpec validate(JobSpec spec) {
+    if (spec == null) {
+      throw new InvalidRequestException("A job spec is required as the request body", List.of());
+    }
+    Set<ConstraintViolation<JobSpec>> violations = validator.validate(spec);
+    if (violations.isEmpty()) {
+      return spec;
+    }
+    List<FieldError> errors =
+        violations.stream()
+            .map(v -> new FieldError(fieldName(v.getPropertyPath()), v.getMessage()))
+            .sorted(Comparator.comparing(FieldError::field))
+            .toList();
+    throw new InvalidRequestException(JobLimits.summary(errors), errors);
+  }
+
+  /** {@code resources.memoryMb}, {@code env[FOO]}, {@code command[2]}: the path a client sent. */
+  private static String fieldName(Path path) {
+    StringBuilder name = new StringBuilder();
+    for (Path.Node node : path) {
+      if (node.getName() == null || node.getName().startsWith("<")) {
+        if (node.getKey() != null) {
+          name.append('[').append(node.getKey()).append(']');
+        } else if (node.getIndex() != null) {
+          name.append('[').append(node.getIndex()).append(']');
+        }
+        continue;
+      }
+      if (node.getIndex() != null) {
+        name.append('[').append(node.getIndex()).append(']');
+      } else if (node.getKey() != null) {
+        name.append('[').append(node.getKey()).append(']');
+      }
+      name.append(name.isEmpty() ? "" : ".").append(node.getName());
+    }
+    return name.toString();
+  }
+
+  private static String normalizeKey(String key) {
+    if (key == null || key.isBlank()) {
+      return null;
+    }
+    String trimmed = key.trim();
+    if (trimmed.length() > 200) {
+      throw InvalidRequestException.forField("Idempotency-Key", "must be at most 200 characters");
+    }
+    return trimmed;
+  }
+
+  /** The same idempotency key came with another spec: 409. */
+  public static class IdempotencyConflictException extends ApiException {
+    IdempotencyConflictException(JobId existing) {
+      super(
+          409,
+          "idempotency-conflict",
+          "The idempotency key was used for another job",
+          "Idempotency-Key was already used to submit job " + existing
+              + " with a different spec");
+    }
+  }
+}

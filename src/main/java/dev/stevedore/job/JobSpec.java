@@ -1,0 +1,87 @@
+package dev.stevedore.job;
+
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * What a client asks to run. Fields left out take the server's defaults ({@link JobLimits}); a
+ * value above the server's maximum is refused, never clipped.
+ */
+@Schema(description = "A job: an image plus a command or an agent prompt, limits and a timeout.")
+@JsonbPropertyOrder({
+  "name", "image", "command", "prompt", "env", "resources", "timeoutSeconds", "priority", "retry",
+  "network", "labels"
+})
+public record JobSpec(
+    @Schema(description = "A name for people; need not be unique.", example = "summarize-q3")
+        @Size(max = 200)
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]*", message = "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")
+        String name,
+    @Schema(
+            required = true,
+            description = "The image to run; pulled when not present.",
+            example = "stevedore/agent:latest")
+        @NotBlank
+        @Size(max = 512)
+        @Pattern(regexp = "[^\\s]+", message = "must not contain white space")
+        String image,
+    @Schema(
+            description = "The command and its arguments; the image's default when left out.",
+            example = "[\"sh\", \"-c\", \"echo hello\"]")
+        @Size(max = 1000)
+        List<@NotNull @Size(max = 65536) String> command,
+    @Schema(description = "A prompt for an agent, given to the container as STEVEDORE_PROMPT.")
+        @Size(max = 262144)
+        String prompt,
+    @Schema(description = "Environment variables of the container.")
+        @Size(max = 200)
+        Map<
+                @NotNull @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]{0,127}", message = "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)") String,
+                @NotNull @Size(max = 32768) String>
+            env,
+    @Valid Resources resources,
+    @Schema(description = "Seconds the job may run.", example = "3600") @Positive
+        Integer timeoutSeconds,
+    @Schema(description = "Higher runs first; ties run oldest first.", example = "50")
+        Integer priority,
+    @Valid RetryPolicy retry,
+    @Schema(description = "Network of the container: none or bridge.", example = "none")
+        String network,
+    @Schema(description = "Labels to find jobs by.")
+        @Size(max = 50)
+        Map<
+                @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_./-]{0,62}", message = "must be 1-63 letters, digits, '.', '_', '/' or '-'") String,
+                @NotNull @Size(max = 255) String>
+            labels) {
+
+  /** Resource limits of the container. */
+  @JsonbPropertyOrder({"cpus", "memoryMb", "pids"})
+  public record Resources(
+      @Schema(description = "CPUs the container may use.", example = "1.0") @Positive Double cpus,
+      @Schema(description = "Memory limit in MiB; swap is not allowed beyond it.", example = "512")
+          @Positive
+          Integer memoryMb,
+      @Schema(description = "Most processes and threads at once.", example = "256") @Positive
+          Integer pids) {}
+
+  /** When and how often a failed attempt is tried again. */
+  @JsonbPropertyOrder({"maxAttempts", "backoffSeconds", "onExitCodes"})
+  public record RetryPolicy(
+      @Schema(description = "Attempts in all, the first included.", example = "3") @Min(1)
+          Integer maxAttempts,
+      @Schema(description = "Wait before the second attempt; doubles each time.", example = "10")
+          @PositiveOrZero
+          Integer backoffSeconds,
+      @Schema(description = "Retry only on these exit codes; any failure when left out.")
+          List<@NotNull Integer> onExitCodes) {}
+}

@@ -1,0 +1,59 @@
+package dev.stevedore.job;
+
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** A job as the API shows it: its spec as it runs (defaults filled in), state and history. */
+@Schema(name = "Job")
+@JsonbPropertyOrder({
+  "id", "name", "state", "attempt", "exitCode", "reason", "node", "createdAt", "startedAt",
+  "finishedAt", "updatedAt", "spec", "history"
+})
+public record JobView(
+    String id,
+    String name,
+    JobState state,
+    int attempt,
+    @Schema(description = "Exit code of the container's last run, once it has ended.")
+        Integer exitCode,
+    @Schema(description = "Why the job is in its state, for FAILED jobs especially.")
+        String reason,
+    @Schema(description = "The node that runs or ran the job.") String node,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    Instant updatedAt,
+    JobSpec spec,
+    @Schema(description = "Every state change, oldest first; left out of job lists.")
+        List<Transition> history) {
+
+  /** One entry of a job's history. */
+  @Schema(name = "JobTransition")
+  @JsonbPropertyOrder({"from", "to", "at", "attempt", "reason"})
+  public record Transition(JobState from, JobState to, Instant at, int attempt, String reason) {}
+
+  static JobView of(Job job, JobSpec spec, boolean withHistory) {
+    List<Transition> history =
+        withHistory
+            ? job.history().stream()
+                .map(h -> new Transition(h.from(), h.to(), h.at(), h.attempt(), h.reason()))
+                .toList()
+            : null;
+    return new JobView(
+        job.id().value(),
+        job.name(),
+        job.state(),
+        job.attempt(),
+        job.exitCode(),
+        job.reason(),
+        job.node(),
+        job.createdAt(),
+        job.startedAt(),
+        job.finishedAt(),
+        job.updatedAt(),
+        spec,
+        history);
+  }
+}

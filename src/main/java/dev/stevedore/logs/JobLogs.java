@@ -1,0 +1,133 @@
+package dev.stevedore.logs;
+
+import dev.stevedore.job.JobId;
+import dev.stevedore.runtime.LogSink;
+import dev.stevedore.workspace.Workspaces;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+
+/**
+ * Stores each attempt's output as lines of {@code <time> <stream> <text>} in
+ * {@code jobs/<id>/logs/attempt-<n>.log}, and reads them back.
+ */
+@ApplicationScoped
+public class JobLogs {
+
+  @Inject Workspaces workspaces;
+
+  /** Which lines to read back, and how. */
+  public record Selection(Integer attempt, StreamFilter stream, Integer tail, boolean timestamps) {}
+
+  /** Which of a container's streams to read. */
+  public enum StreamFilter {
+    ALL,
+    STDOUT,
+    STDERR
+  }
+
+  /** Opens the log of one attempt for appending. Lines reach the file as they arrive. */
+  public Writer open(JobId job, int attempt) {
+    Path file = file(job, attempt);
+    try {
+      Files.createDirectories(file.getParent());
+      return new Writer(
+          Files.newBufferedWriter(
+              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open the log of job " + job, e);
+    }
+  }
+
+  /** The stored lines of one attempt, filtered; empty if the attempt wrote nothing. */
+  public String read(JobId job, int attempt, Selection selection) {
+    Deque<String> lines = new ArrayDeque<>();
+    int tail = selection.tail() == null ? Integer.MAX_VALUE : selection.tail();
+    if (tail == 0) {
+      return "";
+    }
+    try (BufferedReader reader = Files.newBufferedReader(file(job, attempt), StandardCharsets.UTF_8)) {
+      for (String stored; (stored = reader.readLine()) != null; ) {
+        StoredLine line = StoredLine.parse(stored);
+        if (line == null || !line.matches(selection.stream())) {
+          continue;
+        }
+        lines.addLast(selection.timestamps() ? stored : line.text());
+        if (lines.size() > tail) {
+          lines.removeFirst();
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return "";
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the log of job " + job, e);
+    }
+    StringBuilder text = new StringBuilder();
+    lines.forEach(l -> text.append(l).append('\n'));
+    return text.toString();
+  }
+
+  private Path file(JobId job, int attempt) {
+    return workspaces.logsDir(job).resolve("attempt-" + attempt + ".log");
+  }
+
+  /** Appends lines as they come; one writer per attempt, written by one thread. */
+  public static final class Writer implements LogSink, AutoCloseable {
+    private final BufferedWriter out;
+
+    private Writer(BufferedWriter out) {
+      this.out = out;
+    }
+
+    @Override
+    public synchronized void line(Stream stream, Instant time, String text) {
+      try {
+        out.write(time.toString());
+        out.write(' ');
+        out.write(stream.name().toLowerCase(Locale.ROOT));
+        out.write(' ');
+        out.write(text);
+        out.write('\n');
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      try {
+        out.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private record StoredLine(String stream, String text) {
+    static StoredLine parse(String stored) {
+      int first = stored.indexOf(' ');
+      int second = first < 0 ? -1 : stored.indexOf(' ', first + 1);
+      if (second < 0) {
+        return null;
+      }
+      return new StoredLine(stored.substring(first + 1, second), stored.substring(second + 1));
+    }
+
+    boolean matches(StreamFilter filter) {
+      return filter == StreamFilter.ALL || filter.name().equalsIgnoreCase(stream);
+    }
+  }
+}

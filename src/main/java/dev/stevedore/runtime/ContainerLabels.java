@@ -1,0 +1,16 @@
+package dev.stevedore.runtime;
+
+/** The labels every Stevedore container carries, and its name. */
+public final class ContainerLabels {
+
+  public static final String JOB = "stevedore.job";
+  public static final String ATTEMPT = "stevedore.attempt";
+  public static final String NODE = "stevedore.node";
+
+  private ContainerLabels() {}
+
+  /** The one name a job's attempt can have: creating it twice is a conflict, not a twin. */
+  public static String containerName(String jobId, int attempt) {
+    return "stevedore-" + jobId + "-" + attempt;
+  }
+}

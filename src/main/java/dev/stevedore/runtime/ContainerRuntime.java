@@ -1,0 +1,52 @@
+package dev.stevedore.runtime;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The container engine as the orchestrator needs it. Containers are addressed by their name,
+ * which the orchestrator chooses deterministically, so every call can be repeated safely.
+ *
+ * <p>Failures of the engine surface as {@link ContainerRuntimeException}; an image that cannot
+ * be had as {@link ImageUnavailableException}.
+ */
+public interface ContainerRuntime {
+
+  /** The engine's version and where it is, for logs and node status. */
+  EngineInfo info();
+
+  /** Answers quickly whether the engine can be used now. */
+  boolean isAvailable();
+
+  /** Makes sure the image is present, pulling it if not. */
+  void ensureImage(String image);
+
+  /**
+   * Creates the container. If a container of that name exists already (a repeated call, or one
+   * made before a restart), it is adopted rather than a second one made.
+   *
+   * @return the container's id
+   */
+  String create(ContainerSpec spec);
+
+  /** Starts the container; starting a running container is not an error. */
+  void start(String container);
+
+  /**
+   * Follows the container's output from its start, calling {@code sink} for every line, and
+   * returns when the container has stopped and its output has been read to the end.
+   */
+  void followLogs(String container, LogSink sink);
+
+  /** Waits for the container to stop and tells how it ended. */
+  ContainerExit awaitExit(String container);
+
+  /** Sends SIGTERM, then SIGKILL after {@code grace}; a stopped or missing one is fine. */
+  void stop(String container, Duration grace);
+
+  /** Removes the container with its anonymous volumes; a missing one is fine. */
+  void remove(String container);
+
+  /** Every container the orchestrator labelled, running or not. */
+  List<ManagedContainer> listManaged();
+}

@@ -1,0 +1,321 @@
+package dev.stevedore.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Version;
+import dev.stevedore.runtime.ContainerExit;
+import dev.stevedore.runtime.ContainerLabels;
+import dev.stevedore.runtime.ContainerRuntime;
+import dev.stevedore.runtime.ContainerRuntimeException;
+import dev.stevedore.runtime.ContainerSpec;
+import dev.stevedore.runtime.EngineInfo;
+import dev.stevedore.runtime.ImageUnavailableException;
+import dev.stevedore.runtime.LogSink;
+import dev.stevedore.runtime.ManagedContainer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+
+/**
+ * {@link ContainerRuntime} on the Docker Engine API through docker-java. Every call to the
+ * daemon is guarded by MicroProfile Fault Tolerance: a timeout, retries where the call can be
+ * repeated safely, a circuit breaker so that a dead daemon is not hammered, and a bulkhead.
+ * Each bound can be tuned with MicroProfile Config, for example
+ * {@code dev.stevedore.runtime.docker.DockerContainerRuntime/create/Timeout/value=30000}.
+ */
+@ApplicationScoped
+public class DockerContainerRuntime implements ContainerRuntime {
+
+  private static final Logger LOG = Logger.getLogger(DockerContainerRuntime.class.getName());
+
+  @Inject DockerClients clients;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.docker.pull-timeout-seconds", defaultValue = "600")
+  int pullTimeoutSeconds;
+
+  @Override
+  @Timeout(10_000)
+  @Retry(maxRetries = 2, delay = 200)
+  public EngineInfo info() {
+    Version version = call("read the engine version", () -> clients.control().versionCmd().exec());
+    return new EngineInfo(
+        clients.host(), version.getVersion(), version.getApiVersion(), version.getOperatingSystem());
+  }
+
+  @Override
+  @Timeout(5_000)
+  public boolean isAvailable() {
+    try {
+      clients.control().pingCmd().exec();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  @Timeout(900_000)
+  @CircuitBreaker(skipOn = ImageUnavailableException.class)
+  @Bulkhead(32)
+  public void ensureImage(String image) {
+    try {
+      clients.control().inspectImageCmd(image).exec();
+      return;
+    } catch (NotFoundException absent) {
+      LOG.info(() -> "Pulling image " + image);
+    } catch (RuntimeException e) {
+      throw failure("inspect image " + image, e);
+    }
+    ImageReference reference = ImageReference.parse(image);
+    try {
+      boolean done =
+          clients
+              .streaming()
+              .pullImageCmd(reference.repository())
+              .withTag(reference.tagOrDigest())
+              .exec(new PullImageResultCallback())
+              .awaitCompletion(pullTimeoutSeconds, TimeUnit.SECONDS);
+      if (!done) {
+        throw new ImageUnavailableException(
+            image, "the pull did not finish within " + pullTimeoutSeconds + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ContainerRuntimeException("Interrupted while pulling " + image, true, e);
+    } catch (DockerException e) {
+      throw new ImageUnavailableException(image, engineMessage(e));
+    } catch (ImageUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (e.getCause() instanceof java.io.IOException) {
+        throw failure("pull image " + image, e);
+      }
+      throw new ImageUnavailableException(image, String.valueOf(e.getMessage()));
+    }
+  }
+
+  @Override
+  @Timeout(30_000)
+  @Retry(maxRetries = 2, delay = 500, abortOn = ImageUnavailableException.class)
+  @CircuitBreaker(skipOn = ImageUnavailableException.class)
+  @Bulkhead(32)
+  public String create(ContainerSpec spec) {
+    DockerClient docker = clients.control();
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withMemory(spec.memoryBytes())
+            .withMemorySwap(spec.memoryBytes())
+            .withNanoCPUs(spec.nanoCpus())
+            .withPidsLimit(spec.pidsLimit())
+            .withNetworkMode(spec.network());
+    try {
+      var create =
+          docker
+              .createContainerCmd(spec.image())
+              .withName(spec.name())
+              .withLabels(spec.labels())
+              .withEnv(
+                  spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+              .withHostConfig(host);
+      if (spec.command() != null) {
+        create.withCmd(spec.command());
+      }
+      return create.exec().getId();
+    } catch (ConflictException exists) {
+      // Created by an earlier try of this call, or before a restart: adopt it.
+      String id = call("inspect " + spec.name(), () -> docker.inspectContainerCmd(spec.name()).exec().getId());
+      LOG.info(() -> "Adopting existing container " + spec.name());
+      return id;
+    } catch (NotFoundException noImage) {
+      throw new ImageUnavailableException(spec.image(), engineMessage(noImage));
+    } catch (RuntimeException e) {
+      throw failure("create " + spec.name(), e);
+    }
+  }
+
+  @Override
+  @Timeout(30_000)
+  @Retry(maxRetries = 2, delay = 500)
+  @CircuitBreaker
+  @Bulkhead(32)
+  public void start(String container) {
+    try {
+      clients.control().startContainerCmd(container).exec();
+    } catch (NotModifiedException alreadyRunning) {
+      // Started by an earlier try of this call.
+    } catch (RuntimeException e) {
+      throw failure("start " + container, e);
+    }
+  }
+
+  /**
+   * Not guarded by a timeout or retries: the stream lasts as long as the container, and a
+   * broken stream is not a failed job ({@link #awaitExit} tells how it ended).
+   */
+  @Override
+  public void followLogs(String container, LogSink sink) {
+    LogFrameDecoder decoder = new LogFrameDecoder(sink);
+    try {
+      clients
+          .streaming()
+          .logContainerCmd(container)
+          .withStdOut(true)
+          .withStdErr(true)
+          .withFollowStream(true)
+          .withTimestamps(true)
+          .exec(
+              new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                  decoder.accept(frame);
+                }
+              })
+          .awaitCompletion();
+      decoder.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ContainerRuntimeException("Interrupted while following " + container, true, e);
+    } catch (RuntimeException e) {
+      throw failure("follow the output of " + container, e);
+    }
+  }
+
+  @Override
+  @Retry(maxRetries = 3, delay = 1000)
+  @CircuitBreaker
+  public ContainerExit awaitExit(String container) {
+    try {
+      clients
+          .streaming()
+          .waitContainerCmd(container)
+          .exec(new WaitContainerResultCallback())
+          .awaitStatusCode();
+      InspectContainerResponse.ContainerState state =
+          clients.control().inspectContainerCmd(container).exec().getState();
+      Long exitCode = state.getExitCodeLong();
+      return new ContainerExit(
+          exitCode == null ? -1 : exitCode.intValue(),
+          Boolean.TRUE.equals(state.getOOMKilled()),
+          state.getError() == null || state.getError().isBlank() ? null : state.getError());
+    } catch (RuntimeException e) {
+      throw failure("wait for " + container, e);
+    }
+  }
+
+  @Override
+  @Timeout(180_000)
+  @Retry(maxRetries = 2, delay = 500)
+  @CircuitBreaker
+  @Bulkhead(32)
+  public void stop(String container, Duration grace) {
+    try {
+      clients.control().stopContainerCmd(container).withTimeout((int) grace.toSeconds()).exec();
+    } catch (NotModifiedException | NotFoundException alreadyGone) {
+      // Stopped already, or never created.
+    } catch (RuntimeException e) {
+      throw failure("stop " + container, e);
+    }
+  }
+
+  @Override
+  @Timeout(60_000)
+  @Retry(maxRetries = 2, delay = 500)
+  @CircuitBreaker
+  @Bulkhead(32)
+  public void remove(String container) {
+    try {
+      clients.control().removeContainerCmd(container).withForce(true).withRemoveVolumes(true).exec();
+    } catch (NotFoundException alreadyGone) {
+      // Removed already, or never created.
+    } catch (ConflictException removalInProgress) {
+      // Docker is removing it already.
+    } catch (RuntimeException e) {
+      throw failure("remove " + container, e);
+    }
+  }
+
+  @Override
+  @Timeout(30_000)
+  @Retry(maxRetries = 2, delay = 500)
+  @CircuitBreaker
+  public List<ManagedContainer> listManaged() {
+    List<Container> containers =
+        call(
+            "list containers",
+            () ->
+                clients
+                    .control()
+                    .listContainersCmd()
+                    .withShowAll(true)
+                    .withLabelFilter(List.of(ContainerLabels.JOB))
+                    .exec());
+    return containers.stream()
+        .map(
+            c ->
+                new ManagedContainer(
+                    c.getId(),
+                    c.getNames() == null || c.getNames().length == 0
+                        ? c.getId()
+                        : c.getNames()[0].replaceFirst("^/", ""),
+                    c.getState(),
+                    c.getLabels() == null ? Map.of() : Map.copyOf(c.getLabels())))
+        .toList();
+  }
+
+  private <T> T call(String what, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (RuntimeException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private ContainerRuntimeException failure(String what, RuntimeException e) {
+    if (e instanceof ContainerRuntimeException known) {
+      return known;
+    }
+    if (e instanceof DockerException docker) {
+      return new ContainerRuntimeException(
+          "Docker engine refused to " + what + ": " + engineMessage(docker), false, e);
+    }
+    return new ContainerRuntimeException(
+        "Docker engine at " + clients.host() + " could not " + what + ": " + e.getMessage(),
+        true,
+        e);
+  }
+
+  /** The engine's message without docker-java's "Status 404: {...}" wrapping. */
+  static String engineMessage(DockerException e) {
+    String message = String.valueOf(e.getMessage());
+    int start = message.indexOf("\"message\":\"");
+    if (start >= 0) {
+      int from = start + "\"message\":\"".length();
+      int end = message.indexOf('"', from);
+      if (end > from) {
+        return message.substring(from, end);
+      }
+    }
+    return message.replaceFirst("^Status \\d+: ", "").trim();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.stevedore.runtime.docker;
+
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import dev.stevedore.runtime.LogSink;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Turns Docker's multiplexed log frames into lines. Each frame starts with the time Docker
+ * received it ({@code timestamps=true}); a long line can arrive in several frames, so bytes are
+ * kept per stream until the newline, and decoded only then, whole.
+ */
+final class LogFrameDecoder {
+
+  private final LogSink sink;
+  private final Pending stdout = new Pending(LogSink.Stream.STDOUT);
+  private final Pending stderr = new Pending(LogSink.Stream.STDERR);
+
+  LogFrameDecoder(LogSink sink) {
+    this.sink = sink;
+  }
+
+  void accept(Frame frame) {
+    Pending pending = frame.getStreamType() == StreamType.STDERR ? stderr : stdout;
+    byte[] payload = frame.getPayload();
+    int textStart = 0;
+    Instant frameTime = null;
+    int space = indexOf(payload, (byte) ' ');
+    if (space > 0) {
+      frameTime = parseTime(new String(payload, 0, space, StandardCharsets.US_ASCII));
+      if (frameTime != null) {
+        textStart = space + 1;
+      }
+    }
+    for (int i = textStart; i <= payload.length; i++) {
+      boolean newline = i < payload.length && payload[i] == '\n';
+      if (newline || (i == payload.length && textStart < payload.length)) {
+        if (pending.time == null) {
+          pending.time = frameTime;
+        }
+        pending.bytes.write(payload, textStart, i - textStart);
+        if (newline) {
+          pending.emit();
+        }
+        textStart = i + 1;
+      }
+    }
+  }
+
+  /** Hands over a last line that had no newline. */
+  void flush() {
+    stdout.emitIfAny();
+    stderr.emitIfAny();
+  }
+
+  private static Instant parseTime(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static int indexOf(byte[] bytes, byte wanted) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == wanted) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private final class Pending {
+    final LogSink.Stream stream;
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Instant time;
+
+    Pending(LogSink.Stream stream) {
+      this.stream = stream;
+    }
+
+    void emit() {
+      String text = bytes.toString(StandardCharsets.UTF_8);
+      if (text.endsWith("\r")) {
+        text = text.substring(0, text.length() - 1);
+      }
+      sink.line(stream, time == null ? Instant.now() : time, text);
+      bytes.reset();
+      time = null;
+    }
+
+    void emitIfAny() {
+      if (bytes.size() > 0) {
+        emit();
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.stevedore.runtime.docker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LogFrameDecoderTest {
+
+  private final List<String> lines = new ArrayList<>();
+  private final LogFrameDecoder decoder =
+      new LogFrameDecoder((stream, time, text) -> lines.add(stream + " " + time + " " + text));
+
+  private static Frame frame(StreamType type, String text) {
+    return new Frame(type, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void stripsDockersTimestampAndKeepsStreamsApart() {
+    decoder.accept(frame(StreamType.STDOUT, "2026-11-21T07:34:40.123456789Z hello\n"));
+    decoder.accept(frame(StreamType.STDERR, "2026-11-21T07:34:41Z oops\n"));
+
+    assertEquals(
+        List.of(
+            "STDOUT 2026-11-21T07:34:40.123456789Z hello",
+            "STDERR 2026-11-21T07:34:41Z oops"),
+        lines);
+  }
+
+  @Test
+  void joinsALineSplitAcrossFramesEvenInsideACharacter() {
+    byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+    byte[] head = concat("2026-11-21T07:34:40Z price 5".getBytes(StandardCharsets.UTF_8), new byte[] {euro[0]});
+    byte[] tail = concat("2026-11-21T07:34:40.5Z ".getBytes(StandardCharsets.UTF_8), new byte[] {euro[1], euro[2], '\n'});
+
+    decoder.accept(new Frame(StreamType.STDOUT, head));
+    decoder.accept(new Frame(StreamType.STDOUT, tail));
+
+    assertEquals(List.of("STDOUT 2026-11-21T07:34:40Z price 5€"), lines);
+  }
+
+  @Test
+  void handsOverALastLineWithoutNewline() {
+    decoder.accept(frame(StreamType.STDOUT, "2026-11-21T07:34:40Z a\n"));
+    decoder.accept(frame(StreamType.STDOUT, "2026-11-21T07:34:41Z b"));
+    decoder.flush();
+
+    assertEquals(List.of("STDOUT 2026-11-21T07:34:40Z a", "STDOUT 2026-11-21T07:34:41Z b"), lines);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = new byte[a.length + b.length];
+    System.arraycopy(a, 0, both, 0, a.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+}

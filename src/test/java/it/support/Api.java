@@ -1,0 +1,136 @@
+package it.support;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** The Stevedore REST API as a client sees it: plain HTTP and JSON. */
+public final class Api {
+
+  public static final String BASE = System.getProperty("stevedore.url", "http://localhost:19080");
+  public static final String AGENT_IMAGE = "stevedore/agent:latest";
+  public static final Set<String> FINAL_STATES =
+      Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED");
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Api() {}
+
+  public static HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  public static HttpResponse<String> post(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  public static HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return HTTP.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException("Stevedore did not answer at " + BASE, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static URI uri(String path) {
+    return URI.create(BASE + path);
+  }
+
+  public static JsonObject json(HttpResponse<String> response) {
+    return Json.createReader(new StringReader(response.body())).readObject();
+  }
+
+  /** Submits a job and returns it as answered (201). */
+  public static JsonObject submit(String specJson) {
+    HttpResponse<String> response = post("/api/v1/jobs", specJson);
+    assertEquals(201, response.statusCode(), response.body());
+    return json(response);
+  }
+
+  /** A spec running {@code sh -c script} in the agent image. */
+  public static String shellJob(String script) {
+    return shellJob(script, 50);
+  }
+
+  public static String shellJob(String script, int priority) {
+    return Json.createObjectBuilder()
+        .add("name", "it-job")
+        .add("image", AGENT_IMAGE)
+        .add("command", Json.createArrayBuilder().add("sh").add("-c").add(script))
+        .add("priority", priority)
+        .build()
+        .toString();
+  }
+
+  public static JsonObject job(String id) {
+    HttpResponse<String> response = get("/api/v1/jobs/" + id);
+    assertEquals(200, response.statusCode(), response.body());
+    return json(response);
+  }
+
+  public static String state(String id) {
+    return job(id).getString("state");
+  }
+
+  /** Waits until the job is in one of the states, and returns it. */
+  public static JsonObject awaitState(String id, Duration atMost, String... states) {
+    Set<String> wanted = Set.of(states);
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> wanted.contains(state(id)));
+    return job(id);
+  }
+
+  public static JsonObject awaitEnd(String id) {
+    return awaitState(id, Duration.ofSeconds(60), FINAL_STATES.toArray(String[]::new));
+  }
+
+  public static String logs(String id) {
+    HttpResponse<String> response = get("/api/v1/jobs/" + id + "/logs");
+    assertEquals(200, response.statusCode(), response.body());
+    return response.body();
+  }
+
+  /** The states the job went through, in order, from its history. */
+  public static List<String> history(JsonObject job) {
+    return job.getJsonArray("history").getValuesAs(JsonObject.class).stream()
+        .map(h -> h.getString("to"))
+        .toList();
+  }
+
+  /** When the job's history says it entered {@code state} first. */
+  public static String enteredAt(JsonObject job, String state) {
+    return job.getJsonArray("history").getValuesAs(JsonObject.class).stream()
+        .filter(h -> h.getString("to").equals(state))
+        .map(h -> h.getString("at"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("never " + state + ": " + job));
+  }
+
+  /** The id of the newest job, or null: tells whether a request created one. */
+  public static String newestJobId() {
+    JsonArray items = json(get("/api/v1/jobs?limit=1")).getJsonArray("items");
+    return items.isEmpty() ? null : items.getJsonObject(0).getString("id");
+  }
+}

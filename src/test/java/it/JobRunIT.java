@@ -8,8 +8,10 @@ import static it.support.Api.shellJob;
 import static it.support.Api.submit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.dockerjava.api.exception.NotFoundException;
 import it.support.Api;
 import it.support.Engine;
 import jakarta.json.JsonObject;
@@ -65,8 +67,9 @@ class JobRunIT {
     String reason = job.getString("reason");
     assertTrue(reason.contains(image) && reason.contains("could not be pulled"), reason);
     assertTrue(Engine.containersOf(id).isEmpty());
-    assertTrue(
-        Engine.docker().listImagesCmd().withImageNameFilter(image).exec().isEmpty(),
+    assertThrows(
+        NotFoundException.class,
+        () -> Engine.docker().inspectImageCmd(image).exec(),
         "no image was left behind");
   }
 

@@ -107,7 +107,8 @@ public class Job {
     this.attempt = 1;
     this.createdAt = now;
     this.updatedAt = now;
-    this.history.add(new JobHistoryEntry(this, null, JobState.QUEUED, now, "submitted"));
+    this.reason = "submitted";
+    this.history.add(new JobHistoryEntry(this, null, JobState.QUEUED, now, reason));
   }
 
   /** Moves to {@code to} if the transition table allows it, and records it in the history. */
@@ -115,6 +116,7 @@ public class Job {
     JobTransitions.check(id(), state, to);
     JobHistoryEntry entry = new JobHistoryEntry(this, state, to, now, why);
     state = to;
+    reason = why;
     updatedAt = now;
     if (to == JobState.RUNNING) {
       startedAt = now;
@@ -163,10 +165,6 @@ public class Job {
 
   public String reason() {
     return reason;
-  }
-
-  void reason(String reason) {
-    this.reason = reason;
   }
 
   public String node() {

@@ -16,7 +16,7 @@ public class JsonbConfigResolver implements ContextResolver<Jsonb> {
   private final Jsonb jsonb =
       JsonbBuilder.create(
           new JsonbConfig()
-              .setProperty("yasson.fail-on-unknown-properties", true)
+              .setProperty("jsonb.fail-on-unknown-properties", true)
               .withFormatting(false));
 
   @Override

@@ -10,6 +10,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
@@ -19,7 +20,8 @@ import java.time.Instant;
 public class JobHistoryEntry {
 
   @Id
-  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  @SequenceGenerator(name = "job_history_seq", sequenceName = "job_history_seq", allocationSize = 50)
+  @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "job_history_seq")
   private Long id;
 
   @ManyToOne(fetch = FetchType.LAZY, optional = false)

@@ -19,6 +19,9 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +63,7 @@ public class Dispatcher {
   @Resource ManagedScheduledExecutorService scheduler;
 
   private final AtomicInteger running = new AtomicInteger();
+  private final Set<JobId> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean passRequested = new AtomicBoolean();
   private final Object passLock = new Object();
   private volatile boolean stopped;
@@ -86,6 +90,22 @@ public class Dispatcher {
   /** Jobs this node is running now. */
   public int running() {
     return running.get();
+  }
+
+  /** Whether a runner of this server watches the job now. */
+  public boolean isInFlight(JobId id) {
+    return inFlight.contains(id);
+  }
+
+  /**
+   * Hands a job whose container exists but that no runner watches (found by the reconciler)
+   * to a runner. It takes a slot: the container runs whatever the limit says.
+   */
+  public void adopt(JobId id) {
+    if (inFlight.add(id)) {
+      running.incrementAndGet();
+      executor.execute(() -> runAndRelease(id, runner::resume));
+    }
   }
 
   void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
@@ -121,9 +141,14 @@ public class Dispatcher {
           return;
         }
         for (JobId id : candidates) {
+          // In flight before the claim, so that the reconciler never sees a claimed job as
+          // abandoned.
+          inFlight.add(id);
           if (claim(id)) {
             running.incrementAndGet();
-            executor.execute(() -> runAndRelease(id));
+            executor.execute(() -> runAndRelease(id, runner::run));
+          } else {
+            inFlight.remove(id);
           }
         }
       } catch (RuntimeException e) {
@@ -141,10 +166,13 @@ public class Dispatcher {
     }
   }
 
-  private void runAndRelease(JobId id) {
+  private void runAndRelease(JobId id, Consumer<JobId> work) {
     try {
-      runner.run(id);
+      work.accept(id);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "Runner of job " + id + " failed", e);
     } finally {
+      inFlight.remove(id);
       running.decrementAndGet();
       requestPass();
     }

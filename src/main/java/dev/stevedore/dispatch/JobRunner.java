@@ -15,17 +15,34 @@ import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.ContainerRuntimeException;
 import dev.stevedore.runtime.ContainerSpec;
 import dev.stevedore.runtime.ImageUnavailableException;
+import dev.stevedore.runtime.SandboxPolicy;
+import dev.stevedore.workspace.InputStager;
+import dev.stevedore.workspace.OutputArchive;
+import dev.stevedore.workspace.Workspaces;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 
 /**
- * Runs one attempt of a job that the dispatcher has claimed (state STARTING): image, container,
- * start, output, exit, end state. Whatever happens, the container is removed at the end.
+ * Runs one attempt of a job: its directories, the image, the container, the output, the
+ * deadline, the end state and the outputs archive; the container is removed at the end. It can
+ * also take over a container that is already there ({@link #resume}), as after a restart.
+ *
+ * <p>When the engine fails mid-run the runner does not guess: a job whose container may still
+ * be running is left as it is, and the reconciler settles it once the engine answers again.
  */
 @ApplicationScoped
 public class JobRunner {
@@ -36,8 +53,18 @@ public class JobRunner {
   @Inject JobLifecycle lifecycle;
   @Inject ContainerRuntime runtime;
   @Inject JobLogs logs;
+  @Inject Workspaces workspaces;
+  @Inject OutputArchive outputs;
+  @Inject SandboxPolicy sandbox;
   @Inject NodeIdentity node;
 
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.timeout-grace-seconds", defaultValue = "10")
+  int timeoutGraceSeconds;
+
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  /** Runs a job the dispatcher has claimed (STARTING). */
   public void run(JobId id) {
     Job job = repository.find(id).orElse(null);
     if (job == null || job.state() != JobState.STARTING) {
@@ -45,76 +72,140 @@ public class JobRunner {
     }
     int attempt = job.attempt();
     String container = ContainerLabels.containerName(id.value(), attempt);
-    boolean mayHaveContainer = false;
+    JobSpec spec = job.spec();
     try {
-      JobSpec spec = job.spec();
+      workspaces.prepareAttempt(id);
       runtime.ensureImage(spec.image());
-      mayHaveContainer = true;
       runtime.create(containerSpec(id, attempt, container, spec));
       runtime.start(container);
-      if (!tryTransition(() -> lifecycle.transition(id, JobState.RUNNING, "container started"))) {
-        return;
+    } catch (ImageUnavailableException e) {
+      end(id, JobState.FAILED, null, e.getMessage());
+      return;
+    } catch (ContainerRuntimeException | FaultToleranceException e) {
+      notStarted(id, container, e);
+      return;
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "Job " + id + " could not be started", e);
+      end(id, JobState.FAILED, null, "internal error: " + e.getMessage());
+      removeQuietly(container);
+      return;
+    }
+    if (!moved(() -> lifecycle.transition(id, JobState.RUNNING, "container started"))) {
+      removeQuietly(container); // cancelled while it started
+      return;
+    }
+    supervise(id, attempt, container, spec.timeoutSeconds(), Instant.now());
+  }
+
+  /**
+   * Takes over the container of a STARTING or RUNNING job that no runner of this server
+   * watches: its output is read again from the start, its deadline still counts from when it
+   * started.
+   */
+  public void resume(JobId id) {
+    Job job = repository.find(id).orElse(null);
+    if (job == null || !job.state().isActive()) {
+      return;
+    }
+    int attempt = job.attempt();
+    String container = ContainerLabels.containerName(id.value(), attempt);
+    try {
+      if (job.state() == JobState.STARTING) {
+        runtime.start(container);
+        if (!moved(() -> lifecycle.transition(id, JobState.RUNNING, "container adopted and started"))) {
+          removeQuietly(container);
+          return;
+        }
+        job = repository.find(id).orElseThrow();
       }
+      LOG.info("Adopting the running container of job " + id);
+      supervise(id, attempt, container, job.spec().timeoutSeconds(), job.startedAt());
+    } catch (ContainerRuntimeException | FaultToleranceException e) {
+      LOG.warning("Job " + id + " could not be adopted yet: " + e.getMessage());
+    }
+  }
+
+  /** Follows the running container to its end, enforcing the deadline, and records the end. */
+  private void supervise(JobId id, int attempt, String container, int timeoutSeconds, Instant started) {
+    AtomicBoolean timedOut = new AtomicBoolean();
+    Duration left = Duration.between(Instant.now(), started.plusSeconds(timeoutSeconds));
+    ScheduledFuture<?> deadline =
+        scheduler.schedule(
+            () -> {
+              timedOut.set(true);
+              LOG.info("Job " + id + " reached its deadline of " + timeoutSeconds + " s");
+              stopQuietly(container);
+            },
+            Math.max(0, left.toMillis()),
+            TimeUnit.MILLISECONDS);
+    ContainerExit exit;
+    try {
       try (JobLogs.Writer writer = logs.open(id, attempt)) {
         runtime.followLogs(container, writer);
       } catch (ContainerRuntimeException e) {
         LOG.warning("Output of job " + id + " may be incomplete: " + e.getMessage());
       }
-      finish(id, runtime.awaitExit(container));
-    } catch (ImageUnavailableException e) {
-      tryTransition(() -> lifecycle.transition(id, JobState.FAILED, e.getMessage()));
+      exit = runtime.awaitExit(container);
     } catch (ContainerRuntimeException | FaultToleranceException e) {
-      engineFailed(id, e);
-    } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "Job " + id + " failed in the server", e);
-      tryTransition(
-          () -> lifecycle.transition(id, JobState.FAILED, "internal error: " + e.getMessage()));
+      LOG.warning("Lost sight of the container of job " + id + "; it is settled when the engine answers: " + e.getMessage());
+      return;
     } finally {
-      if (mayHaveContainer) {
-        removeQuietly(container);
-      }
+      deadline.cancel(false);
     }
-  }
-
-  private void finish(JobId id, ContainerExit exit) {
-    JobState end = exit.exitCode() == 0 && !exit.oomKilled() ? JobState.SUCCEEDED : JobState.FAILED;
-    String why =
-        exit.oomKilled()
-            ? "OOMKilled"
-            : "exited with code " + exit.exitCode() + (exit.error() == null ? "" : ": " + exit.error());
-    tryTransition(() -> lifecycle.finish(id, end, exit.exitCode(), why));
+    try {
+      outputs.archive(id);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "The outputs of job " + id + " could not be archived", e);
+    }
+    if (timedOut.get()) {
+      end(id, JobState.TIMED_OUT, exit.exitCode(), "deadline of " + timeoutSeconds + " s passed");
+    } else if (exit.oomKilled()) {
+      end(id, JobState.FAILED, exit.exitCode(), "OOMKilled");
+    } else if (exit.exitCode() == 0) {
+      end(id, JobState.SUCCEEDED, 0, "exited with code 0");
+    } else {
+      String why = "exited with code " + exit.exitCode();
+      end(id, JobState.FAILED, exit.exitCode(), exit.error() == null ? why : why + ": " + exit.error());
+    }
+    removeQuietly(container);
   }
 
   /**
-   * The engine failed. A job that had not started goes back to the queue and waits for the
-   * engine (its container name is deterministic, so a container made before the failure is
-   * adopted, not doubled); a running one has lost its container and fails.
+   * The engine failed before the container ran. If it could not be reached, the job waits in
+   * the queue for it (a container made before the failure is adopted by the next try, since its
+   * name is the same); if it refused the container, the job fails.
    */
-  private void engineFailed(JobId id, RuntimeException e) {
-    boolean unreachable =
-        !(e instanceof ContainerRuntimeException cre) || cre.engineUnreachable();
-    Job job = repository.find(id).orElse(null);
-    if (job == null) {
-      return;
-    }
-    if (job.state() == JobState.STARTING && unreachable) {
+  private void notStarted(JobId id, String container, RuntimeException e) {
+    boolean unreachable = !(e instanceof ContainerRuntimeException cre) || cre.engineUnreachable();
+    if (unreachable) {
       LOG.warning("Job " + id + " waits for the Docker engine: " + e.getMessage());
-      tryTransition(
-          () -> lifecycle.transition(id, JobState.QUEUED, "Docker engine unavailable: " + e.getMessage()));
-    } else if (job.state().isActive()) {
-      tryTransition(
-          () -> lifecycle.transition(id, JobState.FAILED, "Docker engine error: " + e.getMessage()));
+      moved(() -> lifecycle.transition(id, JobState.QUEUED, "Docker engine unavailable: " + e.getMessage()));
+    } else {
+      end(id, JobState.FAILED, null, e.getMessage());
+      removeQuietly(container);
     }
   }
 
+  private void end(JobId id, JobState state, Integer exitCode, String reason) {
+    moved(() -> lifecycle.finish(id, state, exitCode, reason));
+  }
+
   /** Applies a transition unless the job was cancelled meanwhile: the cancellation stands. */
-  private static boolean tryTransition(Runnable transition) {
+  private static boolean moved(Runnable transition) {
     try {
       transition.run();
       return true;
     } catch (IllegalTransitionException e) {
-      LOG.fine(() -> e.getMessage());
+      LOG.fine(e::getMessage);
       return false;
+    }
+  }
+
+  private void stopQuietly(String container) {
+    try {
+      runtime.stop(container, Duration.ofSeconds(timeoutGraceSeconds));
+    } catch (RuntimeException e) {
+      LOG.warning("Could not stop container " + container + ": " + e.getMessage());
     }
   }
 
@@ -130,8 +221,11 @@ public class JobRunner {
     Map<String, String> env = new LinkedHashMap<>(spec.env());
     env.put("STEVEDORE_JOB_ID", id.value());
     env.put("STEVEDORE_ATTEMPT", Integer.toString(attempt));
+    env.put("STEVEDORE_INPUT_DIR", Workspaces.CONTAINER_IN);
+    env.put("STEVEDORE_OUTPUT_DIR", Workspaces.CONTAINER_OUT);
     if (spec.prompt() != null) {
       env.put("STEVEDORE_PROMPT", spec.prompt());
+      env.put("STEVEDORE_PROMPT_FILE", Workspaces.CONTAINER_IN + "/" + InputStager.PROMPT_FILE);
     }
     Map<String, String> labels =
         Map.of(
@@ -145,9 +239,14 @@ public class JobRunner {
         spec.command(),
         env,
         labels,
-        resources.memoryMb() * 1024L * 1024L,
-        Math.round(resources.cpus() * 1_000_000_000d),
-        resources.pids(),
-        spec.network());
+        new ContainerSpec.Limits(
+            resources.memoryMb() * 1024L * 1024L,
+            Math.round(resources.cpus() * 1_000_000_000d),
+            resources.pids()),
+        sandbox.sandbox(),
+        spec.network(),
+        List.of(
+            new ContainerSpec.Mount(workspaces.inDir(id), Workspaces.CONTAINER_IN, true),
+            new ContainerSpec.Mount(workspaces.outDir(id), Workspaces.CONTAINER_OUT, false)));
   }
 }

@@ -76,6 +76,13 @@ public class Job {
   @Column(name = "finished_at")
   private Instant finishedAt;
 
+  /** A retried job does not start before this time (its backoff). */
+  @Column(name = "not_before")
+  private Instant notBefore;
+
+  @Column(name = "files_removed_at")
+  private Instant filesRemovedAt;
+
   @ElementCollection(fetch = FetchType.EAGER)
   @CollectionTable(name = "job_label", joinColumns = @JoinColumn(name = "job_id"))
   @MapKeyColumn(name = "label_key")
@@ -122,6 +129,8 @@ public class Job {
       startedAt = now;
     } else if (to.isFinished()) {
       finishedAt = now;
+    } else if (to == JobState.QUEUED) {
+      finishedAt = null;
     }
     history.add(entry);
     return entry;
@@ -161,6 +170,7 @@ public class Job {
 
   void exitCode(Integer exitCode) {
     this.exitCode = exitCode;
+    history.get(history.size() - 1).exitCode(exitCode);
   }
 
   public String reason() {
@@ -209,6 +219,22 @@ public class Job {
     return finishedAt;
   }
 
+
+  public Instant notBefore() {
+    return notBefore;
+  }
+
+  void notBefore(Instant notBefore) {
+    this.notBefore = notBefore;
+  }
+
+  public Instant filesRemovedAt() {
+    return filesRemovedAt;
+  }
+
+  void filesRemovedAt(Instant filesRemovedAt) {
+    this.filesRemovedAt = filesRemovedAt;
+  }
 
   public Map<String, String> labels() {
     return labels;

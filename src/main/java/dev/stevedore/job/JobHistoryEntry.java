@@ -43,6 +43,9 @@ public class JobHistoryEntry {
 
   private String reason;
 
+  @Column(name = "exit_code")
+  private Integer exitCode;
+
   protected JobHistoryEntry() {}
 
   JobHistoryEntry(Job job, JobState from, JobState to, Instant at, String reason) {
@@ -72,5 +75,14 @@ public class JobHistoryEntry {
 
   public String reason() {
     return reason;
+  }
+
+  /** The exit code of the attempt this entry ended, if it ended one. */
+  public Integer exitCode() {
+    return exitCode;
+  }
+
+  void exitCode(Integer exitCode) {
+    this.exitCode = exitCode;
   }
 }

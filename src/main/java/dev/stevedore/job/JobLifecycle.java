@@ -3,6 +3,8 @@ package dev.stevedore.job;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -30,9 +32,33 @@ public class JobLifecycle {
     return transition(id, JobState.STARTING, "dispatched to node " + node, job -> job.node(node));
   }
 
-  /** The container ended: SUCCEEDED, FAILED or TIMED_OUT with its exit code. */
-  public Job finish(JobId id, JobState to, int exitCode, String reason) {
-    return transition(id, to, reason, job -> job.exitCode(exitCode));
+  /**
+   * An attempt ended: SUCCEEDED, FAILED or TIMED_OUT, with the container's exit code if it has
+   * one. If the job's retry policy allows another attempt, the job goes back to the queue in
+   * the same transaction, so that a crash cannot lose the retry.
+   */
+  public Job finish(JobId id, JobState to, Integer exitCode, String reason) {
+    return transition(
+        id,
+        to,
+        reason,
+        job -> {
+          job.exitCode(exitCode);
+          Retries.delayBeforeNext(job.spec().retry(), job.attempt(), to, exitCode)
+              .ifPresent(delay -> requeue(job, delay));
+        });
+  }
+
+  private static void requeue(Job job, Duration delay) {
+    Instant now = Instant.now();
+    int next = job.attempt() + 1;
+    job.attempt(next);
+    job.notBefore(now.plus(delay));
+    job.moveTo(
+        JobState.QUEUED,
+        "retry: attempt " + next + " of " + job.spec().retry().maxAttempts()
+            + (delay.isZero() ? "" : " after " + delay.toSeconds() + " s"),
+        now);
   }
 
   private Job transition(JobId id, JobState to, String reason, Consumer<Job> change) {

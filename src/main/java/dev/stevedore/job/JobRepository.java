@@ -61,26 +61,70 @@ public class JobRepository {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Job transition(JobId id, JobState to, String reason, Consumer<Job> change) {
     Job job = find(id).orElseThrow(() -> new JobNotFoundException(id));
-    JobState from = job.state();
-    Instant now = Instant.now();
-    job.moveTo(to, reason, now);
-    change.accept(job);
+    int known = job.history().size();
+    job.moveTo(to, reason, Instant.now());
+    change.accept(job); // may move the job on again, as a retry does
     em.flush();
-    stateChanges.fire(new JobStateChanged(id, from, to, job.attempt(), reason, now));
+    for (JobHistoryEntry entry : job.history().subList(known, job.history().size())) {
+      stateChanges.fire(
+          new JobStateChanged(id, entry.from(), entry.to(), entry.attempt(), entry.reason(), entry.at()));
+    }
     return job;
   }
 
-  /** Ids of QUEUED jobs in the order they should start: highest priority, then oldest. */
+  /**
+   * Ids of QUEUED jobs that may start now, in the order they should: highest priority, then
+   * oldest. A retry waiting for its backoff is left out until its time.
+   */
   public List<JobId> nextQueued(int limit) {
     return em.createQuery(
-            "SELECT j.id FROM Job j WHERE j.state = :queued ORDER BY j.priority DESC, j.id ASC",
+            "SELECT j.id FROM Job j WHERE j.state = :queued"
+                + " AND (j.notBefore IS NULL OR j.notBefore <= :now)"
+                + " ORDER BY j.priority DESC, j.id ASC",
             String.class)
         .setParameter("queued", JobState.QUEUED)
+        .setParameter("now", Instant.now())
         .setMaxResults(limit)
         .getResultList()
         .stream()
         .map(JobId::new)
         .toList();
+  }
+
+  /** Jobs that a container may exist for on this node (STARTING or RUNNING there). */
+  public List<Job> activeOn(String node) {
+    return em.createQuery(
+            "SELECT j FROM Job j WHERE j.state IN :active AND j.node = :node", Job.class)
+        .setParameter("active", List.of(JobState.STARTING, JobState.RUNNING))
+        .setParameter("node", node)
+        .getResultList();
+  }
+
+  /** Jobs that ended before {@code before} and still have files. */
+  public List<JobId> finishedWithFilesBefore(Instant before, int limit) {
+    return em.createQuery(
+            "SELECT j.id FROM Job j WHERE j.finishedAt < :before AND j.filesRemovedAt IS NULL"
+                + " AND j.state IN :finished ORDER BY j.finishedAt",
+            String.class)
+        .setParameter("before", before)
+        .setParameter(
+            "finished",
+            List.of(JobState.SUCCEEDED, JobState.FAILED, JobState.TIMED_OUT, JobState.CANCELLED))
+        .setMaxResults(limit)
+        .getResultList()
+        .stream()
+        .map(JobId::new)
+        .toList();
+  }
+
+  /** Records that the job's files are gone. */
+  public void markFilesRemoved(JobId id, Instant when) {
+    find(id).ifPresent(job -> job.filesRemovedAt(when));
+  }
+
+  /** Forgets a job and its history. */
+  public void delete(JobId id) {
+    find(id).ifPresent(em::remove);
   }
 
   /** Up to {@code query.limit() + 1} jobs, newest first; the extra one tells that more exist. */

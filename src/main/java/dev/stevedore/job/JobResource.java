@@ -2,10 +2,15 @@ package dev.stevedore.job;
 
 import dev.stevedore.logs.JobLogs;
 import dev.stevedore.rest.InvalidParameterException;
+import dev.stevedore.rest.JsonbConfigResolver;
+import dev.stevedore.rest.PayloadTooLargeException;
+import dev.stevedore.workspace.InputStager;
+import dev.stevedore.workspace.OutputArchive;
 import dev.stevedore.rest.Problem;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -15,10 +20,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityPart;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +54,7 @@ public class JobResource {
   private static final int MAX_PAGE = 500;
 
   @Inject JobService jobs;
+  @Inject InputStager uploads;
   @Context UriInfo uriInfo;
 
   @POST
@@ -70,9 +81,65 @@ public class JobResource {
       @Parameter(description = "Makes retries of one submission create one job")
           @HeaderParam("Idempotency-Key")
           String idempotencyKey) {
-    JobService.Submission submission = jobs.submit(spec, idempotencyKey);
-    URI location = uriInfo.getAbsolutePathBuilder().path(submission.job().id()).build();
+    return submitted(jobs.submit(spec, idempotencyKey, JobService.Inputs.NONE));
+  }
+
+  @POST
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Operation(
+      summary = "Submit a job with input files",
+      description =
+          "Parts: 'spec' (the job spec as JSON), then either 'file' parts (each with a file name;"
+              + " repeatable) or one 'zip' part to unpack. The files appear read-only under"
+              + " /workspace/in. Links, absolute paths and '..' in names are refused.")
+  @APIResponse(
+      responseCode = "201",
+      description = "Queued",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+  @APIResponse(
+      responseCode = "413",
+      description = "Upload or unpacked inputs too large",
+      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+  public Response submitWithFiles(
+      List<EntityPart> parts,
+      @HeaderParam("Idempotency-Key") String idempotencyKey,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
+    if (contentLength != null && contentLength > uploads.maxUploadBytes()) {
+      throw new PayloadTooLargeException(
+          "The request has " + contentLength + " bytes; this server accepts at most "
+              + uploads.maxUploadBytes());
+    }
+    JobSpec spec = null;
+    List<InputStager.Upload> files = new ArrayList<>();
+    InputStream zip = null;
+    for (EntityPart part : parts) {
+      switch (part.getName()) {
+        case "spec" -> spec = JsonbConfigResolver.JSONB.fromJson(part.getContent(), JobSpec.class);
+        case "file", "files" -> files.add(
+            new InputStager.Upload(
+                part.getFileName()
+                    .orElseThrow(() -> new InvalidParameterException("file", "a file part needs a file name")),
+                part.getContent()));
+        case "zip" -> {
+          if (zip != null) {
+            throw new InvalidParameterException("zip", "at most one zip part");
+          }
+          zip = part.getContent();
+        }
+        default -> throw new InvalidParameterException(
+            part.getName(), "unknown part; expected spec, file or zip");
+      }
+    }
+    if (spec == null) {
+      throw new InvalidParameterException("spec", "the 'spec' part with the job spec is missing");
+    }
+    return submitted(jobs.submit(spec, idempotencyKey, new JobService.Inputs(files, zip)));
+  }
+
+  private Response submitted(JobService.Submission submission) {
+    URI location = uriInfo.getBaseUriBuilder().path(JobResource.class).path(submission.job().id()).build();
     return (submission.created() ? Response.created(location) : Response.ok().location(location))
+        .type(MediaType.APPLICATION_JSON)
         .entity(submission.job())
         .build();
   }
@@ -144,6 +211,78 @@ public class JobResource {
   public JobView cancel(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id) {
     return jobs.cancel(id);
   }
+
+  @DELETE
+  @Path("{id}")
+  @Operation(summary = "Forget an ended job", description = "Deletes the job, its history and its files.")
+  @APIResponse(responseCode = "204", description = "Deleted")
+  @APIResponse(
+      responseCode = "404",
+      description = "No such job",
+      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "409",
+      description = "The job has not ended",
+      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+  public Response delete(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id) {
+    jobs.delete(id);
+    return Response.noContent().build();
+  }
+
+  @GET
+  @Path("{id}/output")
+  @Produces("application/zip")
+  @Operation(summary = "The job's outputs as one zip", description = "What it wrote under /workspace/out.")
+  @APIResponse(responseCode = "200", description = "output.zip")
+  @APIResponse(
+      responseCode = "404",
+      description = "No such job, or no outputs (yet, or any more)",
+      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+  public Response output(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id) {
+    return Response.ok(jobs.outputArchive(id).toFile(), "application/zip")
+        .header("Content-Disposition", "attachment; filename=\"" + id + "-output.zip\"")
+        .build();
+  }
+
+  @GET
+  @Path("{id}/files")
+  @Operation(summary = "The files of the job's outputs, with their sizes")
+  @APIResponse(
+      responseCode = "200",
+      description = "The files",
+      content = @Content(schema = @Schema(implementation = OutputListing.class)))
+  @APIResponse(
+      responseCode = "404",
+      description = "No such job, or no outputs",
+      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+  public OutputListing files(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id) {
+    return new OutputListing(jobs.outputFiles(id));
+  }
+
+  @GET
+  @Path("{id}/files/{path: .+}")
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @Operation(summary = "One file of the job's outputs", description = "Always served as a download.")
+  @APIResponse(responseCode = "200", description = "The file's bytes")
+  @APIResponse(
+      responseCode = "404",
+      description = "No such job or file",
+      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+  public Response file(
+      @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id,
+      @Parameter(description = "The file's path in the outputs, as listed") @PathParam("path") String path) {
+    jobs.requireOutputFile(id, path);
+    StreamingOutput content = sink -> jobs.copyOutputFile(id, path, sink);
+    String name = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+    return Response.ok(content, MediaType.APPLICATION_OCTET_STREAM)
+        .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
+        .header("X-Content-Type-Options", "nosniff")
+        .build();
+  }
+
+  /** The files of a job's outputs. */
+  @Schema(name = "OutputFiles")
+  public record OutputListing(List<OutputArchive.OutputFile> files) {}
 
   @GET
   @Path("{id}/logs")

@@ -1,12 +1,15 @@
 package dev.stevedore.job;
 
 import dev.stevedore.logs.JobLogs;
+import dev.stevedore.workspace.InputStager;
+import dev.stevedore.workspace.OutputArchive;
+import dev.stevedore.workspace.Workspaces;
 import dev.stevedore.rest.ApiException;
 import dev.stevedore.rest.InvalidRequestException;
 import dev.stevedore.rest.Problem.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.PersistenceException;
+import java.io.InputStream;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Path;
 import jakarta.validation.Validator;
@@ -24,6 +27,14 @@ public class JobService {
   @Inject JobRepository repository;
   @Inject JobLifecycle lifecycle;
   @Inject JobLogs logs;
+  @Inject Workspaces workspaces;
+  @Inject InputStager inputs;
+  @Inject OutputArchive outputs;
+
+  /** Files that come with a submission: single files, or one zip to unpack, or neither. */
+  public record Inputs(List<InputStager.Upload> files, InputStream zip) {
+    public static final Inputs NONE = new Inputs(List.of(), null);
+  }
 
   /** A submission's outcome: the job, and whether this call created it. */
   public record Submission(JobView job, boolean created) {}
@@ -33,7 +44,7 @@ public class JobService {
    * idempotency key, a repeated submission of the same spec returns the job made the first
    * time; the same key with another spec is a conflict.
    */
-  public Submission submit(JobSpec spec, String idempotencyKey) {
+  public Submission submit(JobSpec spec, String idempotencyKey, Inputs files) {
     JobSpec effective = limits.apply(validate(spec));
     String json = JobSpecJson.write(effective);
     String digest = JobSpecJson.digest(json);
@@ -44,15 +55,19 @@ public class JobService {
         return new Submission(replay(existing.get(), digest), false);
       }
     }
-    Job job = new Job(JobId.next(), effective, json, digest, key, Instant.now());
+    JobId id = JobId.next();
+    Job job = new Job(id, effective, json, digest, key, Instant.now());
     try {
+      // The inputs are in place before the job exists, so no runner can start it without them.
+      inputs.stage(workspaces.createInputDir(id), files.files(), files.zip(), effective.prompt());
       repository.insert(job);
-    } catch (PersistenceException | jakarta.transaction.TransactionalException e) {
-      // Two submissions with one key raced; the other one stored its job first.
+    } catch (RuntimeException e) {
+      workspaces.deleteJobFiles(id);
       var winner = key == null ? null : repository.findByIdempotencyKey(key).orElse(null);
       if (winner == null) {
         throw e;
       }
+      // Two submissions with one key raced; the other one stored its job first.
       return new Submission(replay(winner, digest), false);
     }
     return new Submission(JobView.of(job, effective, true), true);
@@ -82,9 +97,61 @@ public class JobService {
     return get(id);
   }
 
+  /**
+   * Forgets an ended job: its files, its history and the job itself. A job that may still run
+   * must be cancelled first.
+   */
+  public void delete(JobId id) {
+    Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    if (!job.state().isFinished()) {
+      throw new JobNotFinishedException(id, job.state());
+    }
+    workspaces.deleteJobFiles(id);
+    repository.delete(id);
+  }
+
+  /** The outputs archive of an ended job. */
+  public java.nio.file.Path outputArchive(JobId id) {
+    requireFiles(id);
+    if (!outputs.exists(id)) {
+      throw new OutputsNotFoundException(id, "the job has no outputs archive (yet)");
+    }
+    return outputs.zip(id);
+  }
+
+  /** The files of the outputs archive, with their sizes. */
+  public List<OutputArchive.OutputFile> outputFiles(JobId id) {
+    requireFiles(id);
+    return outputs
+        .list(id)
+        .orElseThrow(() -> new OutputsNotFoundException(id, "the job has no outputs archive (yet)"));
+  }
+
+  /** Checks that the outputs archive holds {@code path}, as a file. */
+  public void requireOutputFile(JobId id, String path) {
+    requireFiles(id);
+    if (!outputs.has(id, path)) {
+      throw new OutputsNotFoundException(id, "the job's outputs hold no file '" + path + "'");
+    }
+  }
+
+  /** Writes one file of the outputs archive to {@code sink}. */
+  public void copyOutputFile(JobId id, String path, java.io.OutputStream sink) throws java.io.IOException {
+    outputs.copy(id, path, sink);
+  }
+
+  private Job requireFiles(JobId id) {
+    Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    if (job.filesRemovedAt() != null) {
+      throw new OutputsNotFoundException(
+          id, "the job's files were removed at " + job.filesRemovedAt());
+    }
+    return job;
+  }
+
   /** The stored output of one attempt (the latest when not given). */
   public String logs(JobId id, JobLogs.Selection selection) {
-    Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    Job job = requireFiles(id);
     int attempt = selection.attempt() == null ? job.attempt() : selection.attempt();
     if (attempt < 1 || attempt > job.attempt()) {
       throw InvalidRequestException.forField(
@@ -148,6 +215,24 @@ public class JobService {
       throw InvalidRequestException.forField("Idempotency-Key", "must be at most 200 characters");
     }
     return trimmed;
+  }
+
+  /** Deleting a job that may still run: 409. */
+  public static class JobNotFinishedException extends ApiException {
+    JobNotFinishedException(JobId id, JobState state) {
+      super(
+          409,
+          "job-not-finished",
+          "The job has not ended",
+          "Job " + id + " is " + state + "; cancel it before deleting it");
+    }
+  }
+
+  /** No outputs (yet, or any more), or no such output file: 404. */
+  public static class OutputsNotFoundException extends ApiException {
+    OutputsNotFoundException(JobId id, String why) {
+      super(404, "output-not-found", "No such output", "Job " + id + ": " + why);
+    }
   }
 
   /** The same idempotency key came with another spec: 409. */

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "Job")
 @JsonbPropertyOrder({
   "id", "name", "state", "attempt", "exitCode", "reason", "node", "createdAt", "startedAt",
-  "finishedAt", "updatedAt", "spec", "history"
+  "finishedAt", "updatedAt", "notBefore", "filesRemovedAt", "spec", "history"
 })
 public record JobView(
     String id,
@@ -25,20 +25,24 @@ public record JobView(
     Instant startedAt,
     Instant finishedAt,
     Instant updatedAt,
+    @Schema(description = "A retry does not start before this time.") Instant notBefore,
+    @Schema(description = "When the job's files (logs, inputs, outputs) were removed.")
+        Instant filesRemovedAt,
     JobSpec spec,
     @Schema(description = "Every state change, oldest first; left out of job lists.")
         List<Transition> history) {
 
   /** One entry of a job's history. */
   @Schema(name = "JobTransition")
-  @JsonbPropertyOrder({"from", "to", "at", "attempt", "reason"})
-  public record Transition(JobState from, JobState to, Instant at, int attempt, String reason) {}
+  @JsonbPropertyOrder({"from", "to", "at", "attempt", "exitCode", "reason"})
+  public record Transition(
+      JobState from, JobState to, Instant at, int attempt, Integer exitCode, String reason) {}
 
   static JobView of(Job job, JobSpec spec, boolean withHistory) {
     List<Transition> history =
         withHistory
             ? job.history().stream()
-                .map(h -> new Transition(h.from(), h.to(), h.at(), h.attempt(), h.reason()))
+                .map(h -> new Transition(h.from(), h.to(), h.at(), h.attempt(), h.exitCode(), h.reason()))
                 .toList()
             : null;
     return new JobView(
@@ -53,6 +57,8 @@ public record JobView(
         job.startedAt(),
         job.finishedAt(),
         job.updatedAt(),
+        job.state() == JobState.QUEUED ? job.notBefore() : null,
+        job.filesRemovedAt(),
         spec,
         history);
   }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Stores each attempt's output as lines of {@code <time> <stream> <text>} in
@@ -27,6 +28,10 @@ import java.util.Locale;
 public class JobLogs {
 
   @Inject Workspaces workspaces;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.logs.max-bytes-per-attempt", defaultValue = "10485760")
+  long maxBytesPerAttempt;
 
   /** Which lines to read back, and how. */
   public record Selection(Integer attempt, StreamFilter stream, Integer tail, boolean timestamps) {}
@@ -38,14 +43,24 @@ public class JobLogs {
     STDERR
   }
 
-  /** Opens the log of one attempt for appending. Lines reach the file as they arrive. */
+  /**
+   * Opens the log of one attempt, empty: the container's output is always read from its start,
+   * also when a restarted server adopts a running container, so a log is never doubled. Lines
+   * reach the file as they arrive; past the configured size one marker line says the rest was
+   * dropped.
+   */
   public Writer open(JobId job, int attempt) {
     Path file = file(job, attempt);
     try {
       Files.createDirectories(file.getParent());
       return new Writer(
           Files.newBufferedWriter(
-              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+              file,
+              StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE),
+          maxBytesPerAttempt);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open the log of job " + job, e);
     }
@@ -83,20 +98,41 @@ public class JobLogs {
     return workspaces.logsDir(job).resolve("attempt-" + attempt + ".log");
   }
 
-  /** Appends lines as they come; one writer per attempt, written by one thread. */
+  /** Appends lines as they come; one writer per attempt. */
   public static final class Writer implements LogSink, AutoCloseable {
-    private final BufferedWriter out;
+    /** The stream name of lines the server itself adds, such as the truncation marker. */
+    public static final String SERVER_STREAM = "stevedore";
 
-    private Writer(BufferedWriter out) {
+    private final BufferedWriter out;
+    private final long maxBytes;
+    private long written;
+    private boolean truncated;
+
+    private Writer(BufferedWriter out, long maxBytes) {
       this.out = out;
+      this.maxBytes = maxBytes;
     }
 
     @Override
     public synchronized void line(Stream stream, Instant time, String text) {
+      if (truncated) {
+        return;
+      }
+      long size = text.getBytes(StandardCharsets.UTF_8).length + 1L;
+      if (written + size > maxBytes) {
+        truncated = true;
+        append(time, SERVER_STREAM, "output truncated: the job wrote more than " + maxBytes + " bytes");
+        return;
+      }
+      written += size;
+      append(time, stream.name().toLowerCase(Locale.ROOT), text);
+    }
+
+    private void append(Instant time, String stream, String text) {
       try {
         out.write(time.toString());
         out.write(' ');
-        out.write(stream.name().toLowerCase(Locale.ROOT));
+        out.write(stream);
         out.write(' ');
         out.write(text);
         out.write('\n');

@@ -1,9 +1,12 @@
 package dev.stevedore.node;
 
+import dev.stevedore.cleanup.FileRetention;
 import dev.stevedore.db.SchemaMigration;
 import dev.stevedore.dispatch.Dispatcher;
+import dev.stevedore.dispatch.Reconciler;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.EngineInfo;
+import dev.stevedore.runtime.SandboxPolicy;
 import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,7 +15,8 @@ import jakarta.inject.Inject;
 import java.util.logging.Logger;
 
 /**
- * Brings the node up in order: data directory, database schema, then the dispatcher; and says
+ * Brings the node up in order: data directory, database schema, the sandbox's runtime check,
+ * reconciliation with the engine, the dispatcher and file retention; and says
  * in one line where the data lives, which database and which Docker engine are in use.
  */
 @ApplicationScoped
@@ -24,12 +28,19 @@ public class NodeStartup {
   @Inject SchemaMigration schema;
   @Inject ContainerRuntime runtime;
   @Inject Dispatcher dispatcher;
+  @Inject Reconciler reconciler;
+  @Inject SandboxPolicy sandbox;
+  @Inject FileRetention retention;
   @Inject NodeIdentity node;
 
   void onStart(@Observes Startup startup) {
     workspaces.prepare();
     SchemaMigration.DatabaseInfo database = schema.migrate();
+    EngineInfo engine = engine();
+    checkRuntime(engine);
+    reconciler.start();
     dispatcher.start();
+    retention.start();
     LOG.info(
         "Stevedore node "
             + node.name()
@@ -44,23 +55,43 @@ public class NodeStartup {
             + " (schema "
             + database.schemaVersion()
             + "); "
-            + describe(runtime)
+            + describe(engine)
             + "; at most "
             + dispatcher.maxConcurrent()
             + " jobs at once");
   }
 
-  private static String describe(ContainerRuntime runtime) {
+  private EngineInfo engine() {
     try {
-      EngineInfo engine = runtime.info();
-      return "Docker engine "
-          + engine.version()
-          + " (API "
-          + engine.apiVersion()
-          + ") at "
-          + engine.endpoint();
+      return runtime.info();
     } catch (RuntimeException e) {
-      return "Docker engine not reachable yet (" + e.getMessage() + "); jobs wait for it";
+      LOG.warning("The Docker engine does not answer yet; jobs wait for it: " + e.getMessage());
+      return null;
     }
+  }
+
+  /** A configured OCI runtime the engine does not offer stops the server from starting. */
+  private void checkRuntime(EngineInfo engine) {
+    sandbox
+        .configuredRuntime()
+        .ifPresent(
+            wanted -> {
+              if (engine == null) {
+                throw new IllegalStateException(
+                    "stevedore.sandbox.runtime is " + wanted
+                        + " but the Docker engine cannot be asked whether it offers it");
+              }
+              if (!engine.runtimes().contains(wanted)) {
+                throw new IllegalStateException(
+                    "stevedore.sandbox.runtime is " + wanted + " but the Docker engine offers only "
+                        + engine.runtimes());
+              }
+            });
+  }
+
+  private static String describe(EngineInfo engine) {
+    return engine == null
+        ? "Docker engine not reachable yet, jobs wait for it"
+        : "Docker engine " + engine.version() + " (API " + engine.apiVersion() + ") at " + engine.endpoint();
   }
 }

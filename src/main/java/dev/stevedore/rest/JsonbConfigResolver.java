@@ -13,7 +13,8 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 public class JsonbConfigResolver implements ContextResolver<Jsonb> {
 
-  private final Jsonb jsonb =
+  /** The API's JSON binding, also for JSON that arrives in a part of a multipart request. */
+  public static final Jsonb JSONB =
       JsonbBuilder.create(
           new JsonbConfig()
               .setProperty("jsonb.fail-on-unknown-properties", true)
@@ -21,6 +22,6 @@ public class JsonbConfigResolver implements ContextResolver<Jsonb> {
 
   @Override
   public Jsonb getContext(Class<?> type) {
-    return jsonb;
+    return JSONB;
   }
 }

@@ -41,6 +41,9 @@ public interface ContainerRuntime {
   /** Waits for the container to stop and tells how it ended. */
   ContainerExit awaitExit(String container);
 
+  /** The container's state now, or empty if there is no such container. */
+  java.util.Optional<ContainerStatus> status(String container);
+
   /** Sends SIGTERM, then SIGKILL after {@code grace}; a stopped or missing one is fine. */
   void stop(String container, Duration grace);
 

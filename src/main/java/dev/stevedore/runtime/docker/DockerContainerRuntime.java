@@ -11,22 +11,32 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.Version;
 import dev.stevedore.runtime.ContainerExit;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.ContainerRuntimeException;
 import dev.stevedore.runtime.ContainerSpec;
+import dev.stevedore.runtime.ContainerStatus;
 import dev.stevedore.runtime.EngineInfo;
 import dev.stevedore.runtime.ImageUnavailableException;
 import dev.stevedore.runtime.LogSink;
 import dev.stevedore.runtime.ManagedContainer;
+import dev.stevedore.runtime.Sandbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -59,8 +69,13 @@ public class DockerContainerRuntime implements ContainerRuntime {
   @Retry(maxRetries = 2, delay = 200)
   public EngineInfo info() {
     Version version = call("read the engine version", () -> clients.control().versionCmd().exec());
+    Info info = call("read the engine's facts", () -> clients.control().infoCmd().exec());
     return new EngineInfo(
-        clients.host(), version.getVersion(), version.getApiVersion(), version.getOperatingSystem());
+        clients.host(),
+        version.getVersion(),
+        version.getApiVersion(),
+        version.getOperatingSystem(),
+        info.getRuntimes() == null ? Set.of() : Set.copyOf(info.getRuntimes().keySet()));
   }
 
   @Override
@@ -122,13 +137,7 @@ public class DockerContainerRuntime implements ContainerRuntime {
   @Bulkhead(32)
   public String create(ContainerSpec spec) {
     DockerClient docker = clients.control();
-    HostConfig host =
-        HostConfig.newHostConfig()
-            .withMemory(spec.memoryBytes())
-            .withMemorySwap(spec.memoryBytes())
-            .withNanoCPUs(spec.nanoCpus())
-            .withPidsLimit(spec.pidsLimit())
-            .withNetworkMode(spec.network());
+    HostConfig host = hostConfig(spec);
     try {
       var create =
           docker
@@ -138,6 +147,9 @@ public class DockerContainerRuntime implements ContainerRuntime {
               .withEnv(
                   spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
               .withHostConfig(host);
+      if (spec.sandbox().user() != null && !spec.sandbox().user().isBlank()) {
+        create.withUser(spec.sandbox().user());
+      }
       if (spec.command() != null) {
         create.withCmd(spec.command());
       }
@@ -152,6 +164,47 @@ public class DockerContainerRuntime implements ContainerRuntime {
     } catch (RuntimeException e) {
       throw failure("create " + spec.name(), e);
     }
+  }
+
+  /**
+   * The container's confinement: resource limits, the sandbox, and the job's own directories
+   * as its only host paths. Never privileged; the engine's default seccomp profile stays.
+   */
+  private static HostConfig hostConfig(ContainerSpec spec) {
+    Sandbox sandbox = spec.sandbox();
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withPrivileged(false)
+            .withMemory(spec.limits().memoryBytes())
+            .withMemorySwap(spec.limits().memoryBytes())
+            .withNanoCPUs(spec.limits().nanoCpus())
+            .withPidsLimit(spec.limits().pids())
+            .withNetworkMode(spec.network())
+            .withReadonlyRootfs(sandbox.readOnlyRootFilesystem())
+            .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + sandbox.tmpSizeBytes()))
+            .withUlimits(
+                List.of(
+                    new Ulimit("nofile", sandbox.nofile(), sandbox.nofile()),
+                    new Ulimit("nproc", sandbox.nproc(), sandbox.nproc())))
+            .withBinds(
+                spec.mounts().stream()
+                    .map(
+                        m ->
+                            new Bind(
+                                m.source().toString(),
+                                new Volume(m.target()),
+                                m.readOnly() ? AccessMode.ro : AccessMode.rw))
+                    .toList());
+    if (sandbox.dropAllCapabilities()) {
+      host.withCapDrop(Capability.ALL);
+    }
+    if (sandbox.noNewPrivileges()) {
+      host.withSecurityOpts(List.of("no-new-privileges:true"));
+    }
+    if (sandbox.runtime() != null) {
+      host.withRuntime(sandbox.runtime());
+    }
+    return host;
   }
 
   @Override
@@ -211,16 +264,39 @@ public class DockerContainerRuntime implements ContainerRuntime {
           .waitContainerCmd(container)
           .exec(new WaitContainerResultCallback())
           .awaitStatusCode();
-      InspectContainerResponse.ContainerState state =
-          clients.control().inspectContainerCmd(container).exec().getState();
-      Long exitCode = state.getExitCodeLong();
-      return new ContainerExit(
-          exitCode == null ? -1 : exitCode.intValue(),
-          Boolean.TRUE.equals(state.getOOMKilled()),
-          state.getError() == null || state.getError().isBlank() ? null : state.getError());
+      return exitOf(clients.control().inspectContainerCmd(container).exec().getState());
     } catch (RuntimeException e) {
       throw failure("wait for " + container, e);
     }
+  }
+
+  @Override
+  @Timeout(30_000)
+  @Retry(maxRetries = 2, delay = 500)
+  @CircuitBreaker
+  public Optional<ContainerStatus> status(String container) {
+    try {
+      InspectContainerResponse inspected = clients.control().inspectContainerCmd(container).exec();
+      InspectContainerResponse.ContainerState state = inspected.getState();
+      boolean running =
+          Boolean.TRUE.equals(state.getRunning())
+              || Boolean.TRUE.equals(state.getPaused())
+              || Boolean.TRUE.equals(state.getRestarting());
+      boolean ended = !running && !"created".equals(state.getStatus());
+      return Optional.of(new ContainerStatus(inspected.getId(), running, ended ? exitOf(state) : null));
+    } catch (NotFoundException absent) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw failure("inspect " + container, e);
+    }
+  }
+
+  private static ContainerExit exitOf(InspectContainerResponse.ContainerState state) {
+    Long exitCode = state.getExitCodeLong();
+    return new ContainerExit(
+        exitCode == null ? -1 : exitCode.intValue(),
+        Boolean.TRUE.equals(state.getOOMKilled()),
+        state.getError() == null || state.getError().isBlank() ? null : state.getError());
   }
 
   @Override

@@ -1,0 +1,47 @@
+package dev.stevedore.cleanup;
+
+import dev.stevedore.rest.InvalidParameterException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Administrators' actions. */
+@Path("/admin")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Administration")
+public class AdminResource {
+
+  @Inject FileRetention retention;
+
+  @POST
+  @Path("cleanup")
+  @Operation(
+      summary = "Remove the files of ended jobs now",
+      description =
+          "Deletes inputs, outputs and logs of jobs that ended before the cut-off (by default,"
+              + " the retention period ago). The jobs stay listed.")
+  @APIResponse(responseCode = "200", description = "How many jobs' files were removed")
+  public FileRetention.Report cleanup(
+      @Parameter(description = "ISO-8601 instant; default: now less the retention period")
+          @QueryParam("finishedBefore")
+          String finishedBefore) {
+    Instant cutoff;
+    try {
+      cutoff = finishedBefore == null ? retention.defaultCutoff() : Instant.parse(finishedBefore);
+    } catch (DateTimeParseException e) {
+      throw new InvalidParameterException("finishedBefore", "not an ISO-8601 instant such as 2026-11-21T08:00:00Z");
+    }
+    return retention.clean(cutoff);
+  }
+}

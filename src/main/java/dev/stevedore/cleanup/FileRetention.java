@@ -1,0 +1,92 @@
+package dev.stevedore.cleanup;
+
+import dev.stevedore.job.JobId;
+import dev.stevedore.job.JobRepository;
+import dev.stevedore.workspace.Workspaces;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Deletes the files (inputs, outputs, logs) of jobs that ended longer ago than the retention
+ * period: at start-up, on a schedule, and when an administrator asks. The jobs themselves stay
+ * listed, marked with when their files went.
+ */
+@ApplicationScoped
+public class FileRetention {
+
+  private static final Logger LOG = Logger.getLogger(FileRetention.class.getName());
+  private static final int BATCH = 200;
+
+  @Inject JobRepository repository;
+  @Inject Workspaces workspaces;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.cleanup.retention-days", defaultValue = "7")
+  long retentionDays;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.cleanup.interval-minutes", defaultValue = "60")
+  long intervalMinutes;
+
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private ScheduledFuture<?> timer;
+
+  /** What one cleanup did. */
+  public record Report(Instant finishedBefore, int jobsCleaned) {}
+
+  public void start() {
+    timer =
+        scheduler.scheduleWithFixedDelay(
+            this::cleanQuietly, 0, intervalMinutes, TimeUnit.MINUTES);
+  }
+
+  @PreDestroy
+  void stop() {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  /** The default cut-off: now less the retention period. */
+  public Instant defaultCutoff() {
+    return Instant.now().minus(Duration.ofDays(retentionDays));
+  }
+
+  /** Deletes the files of every job that ended before {@code finishedBefore}. */
+  public synchronized Report clean(Instant finishedBefore) {
+    int cleaned = 0;
+    for (List<JobId> batch = repository.finishedWithFilesBefore(finishedBefore, BATCH);
+        !batch.isEmpty();
+        batch = repository.finishedWithFilesBefore(finishedBefore, BATCH)) {
+      for (JobId id : batch) {
+        workspaces.deleteJobFiles(id);
+        repository.markFilesRemoved(id, Instant.now());
+        cleaned++;
+      }
+    }
+    if (cleaned > 0) {
+      LOG.info("Removed the files of " + cleaned + " jobs that ended before " + finishedBefore);
+    }
+    return new Report(finishedBefore, cleaned);
+  }
+
+  private void cleanQuietly() {
+    try {
+      clean(defaultCutoff());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Cleanup failed; the next one tries again", e);
+    }
+  }
+}

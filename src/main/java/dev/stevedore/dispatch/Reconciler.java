@@ -1,0 +1,137 @@
+package dev.stevedore.dispatch;
+
+import dev.stevedore.job.IllegalTransitionException;
+import dev.stevedore.job.Job;
+import dev.stevedore.job.JobId;
+import dev.stevedore.job.JobLifecycle;
+import dev.stevedore.job.JobRepository;
+import dev.stevedore.job.JobState;
+import dev.stevedore.node.NodeIdentity;
+import dev.stevedore.runtime.ContainerLabels;
+import dev.stevedore.runtime.ContainerRuntime;
+import dev.stevedore.runtime.ManagedContainer;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Brings the database and the Docker engine back into agreement, at start-up and periodically:
+ *
+ * <ul>
+ *   <li>a STARTING or RUNNING job of this node whose container exists is adopted by a runner
+ *       (one that has ended is finalized by it: exit code, output, outputs);
+ *   <li>one whose container is gone is requeued if it never ran (STARTING), failed if it did;
+ *   <li>a container labelled by this node that no active job owns is removed.
+ * </ul>
+ *
+ * Jobs that a runner of this server watches are left alone. Containers are listed before jobs
+ * are read, so a container made after the listing is never taken for an orphan.
+ */
+@ApplicationScoped
+public class Reconciler {
+
+  private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+
+  @Inject ContainerRuntime runtime;
+  @Inject JobRepository repository;
+  @Inject JobLifecycle lifecycle;
+  @Inject Dispatcher dispatcher;
+  @Inject NodeIdentity node;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.reconcile.interval-seconds", defaultValue = "30")
+  long intervalSeconds;
+
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private ScheduledFuture<?> timer;
+
+  /** Reconciles now, then every interval. */
+  public void start() {
+    reconcileQuietly();
+    timer =
+        scheduler.scheduleWithFixedDelay(
+            this::reconcileQuietly, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+  }
+
+  @PreDestroy
+  void stop() {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  void reconcileQuietly() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Reconciliation failed; the next one tries again: " + e.getMessage());
+    }
+  }
+
+  /** One pass. Does nothing while the engine cannot be reached: nothing can be known then. */
+  public synchronized void reconcile() {
+    if (!runtime.isAvailable()) {
+      return;
+    }
+    Map<String, ManagedContainer> containers = new HashMap<>();
+    for (ManagedContainer container : runtime.listManaged()) {
+      if (node.name().equals(container.labels().get(ContainerLabels.NODE))) {
+        containers.put(container.name(), container);
+      }
+    }
+    for (Job job : repository.activeOn(node.name())) {
+      JobId id = job.id();
+      String name = ContainerLabels.containerName(id.value(), job.attempt());
+      ManagedContainer container = containers.remove(name);
+      if (dispatcher.isInFlight(id)) {
+        continue;
+      }
+      if (container != null) {
+        dispatcher.adopt(id);
+      } else if (job.state() == JobState.STARTING) {
+        settle(id, () -> lifecycle.transition(id, JobState.QUEUED, "requeued: its container was never started"));
+      } else {
+        settle(id, () -> lifecycle.finish(id, JobState.FAILED, null, "its container disappeared"));
+      }
+    }
+    for (ManagedContainer orphan : containers.values()) {
+      String jobId = orphan.labels().get(ContainerLabels.JOB);
+      if (jobId != null && isValid(jobId) && dispatcher.isInFlight(new JobId(jobId))) {
+        continue;
+      }
+      LOG.info("Removing container " + orphan.name() + ": no active job owns it");
+      try {
+        runtime.remove(orphan.id());
+      } catch (RuntimeException e) {
+        LOG.warning("Could not remove " + orphan.name() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static void settle(JobId id, Runnable transition) {
+    try {
+      transition.run();
+    } catch (IllegalTransitionException e) {
+      LOG.fine(() -> "Job " + id + " moved on meanwhile: " + e.getMessage());
+    }
+  }
+
+  private static boolean isValid(String jobId) {
+    try {
+      new JobId(jobId);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.stevedore.runtime;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The sandbox every job container gets. Only this configuration can relax it; nothing in a
+ * job spec can.
+ */
+@ApplicationScoped
+public class SandboxPolicy {
+
+  @Inject
+  @ConfigProperty(name = "stevedore.sandbox.drop-all-capabilities", defaultValue = "true")
+  boolean dropAllCapabilities;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.sandbox.no-new-privileges", defaultValue = "true")
+  boolean noNewPrivileges;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.sandbox.read-only-root", defaultValue = "true")
+  boolean readOnlyRoot;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.sandbox.tmp-size-mb", defaultValue = "64")
+  long tmpSizeMb;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.sandbox.user", defaultValue = "65534:65534")
+  String user;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.sandbox.nofile", defaultValue = "1024")
+  long nofile;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.sandbox.nproc", defaultValue = "4096")
+  long nproc;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.sandbox.runtime")
+  Optional<String> runtime;
+
+  public Sandbox sandbox() {
+    return new Sandbox(
+        dropAllCapabilities,
+        noNewPrivileges,
+        readOnlyRoot,
+        tmpSizeMb * 1024 * 1024,
+        user,
+        nofile,
+        nproc,
+        configuredRuntime().orElse(null));
+  }
+
+  /** The OCI runtime asked for, if any: the engine must offer it. */
+  public Optional<String> configuredRuntime() {
+    return runtime.map(String::trim).filter(r -> !r.isEmpty());
+  }
+}

@@ -52,6 +52,18 @@ public final class Api {
     }
   }
 
+  public static HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) {
+    try {
+      return HTTP.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new IllegalStateException("Stevedore did not answer at " + BASE, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static URI uri(String path) {
     return URI.create(BASE + path);
   }

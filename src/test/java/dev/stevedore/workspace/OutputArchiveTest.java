@@ -1,0 +1,63 @@
+package dev.stevedore.workspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stevedore.job.JobId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutputArchiveTest {
+
+  @TempDir Path data;
+
+  @Test
+  void archivesRegularFilesAndNeverFollowsLinks() throws IOException {
+    Workspaces workspaces = new Workspaces();
+    workspaces.dataDir = data.toString();
+    OutputArchive archive = new OutputArchive();
+    archive.workspaces = workspaces;
+    JobId id = JobId.next();
+    Path secret = Files.writeString(data.resolve("secret.txt"), "host secret");
+    Path secretDir = Files.createDirectories(data.resolve("secret-dir"));
+    Files.writeString(secretDir.resolve("inner.txt"), "also secret");
+    Path out = Files.createDirectories(workspaces.outDir(id));
+    Files.writeString(out.resolve("result.txt"), "result");
+    Files.createDirectories(out.resolve("sub"));
+    Files.writeString(out.resolve("sub/more.txt"), "more");
+    Files.createSymbolicLink(out.resolve("link.txt"), secret);
+    Files.createSymbolicLink(out.resolve("linked-dir"), secretDir);
+
+    int count = archive.archive(id);
+
+    assertEquals(2, count);
+    List<OutputArchive.OutputFile> files = archive.list(id).orElseThrow();
+    assertEquals(
+        List.of(new OutputArchive.OutputFile("result.txt", 6), new OutputArchive.OutputFile("sub/more.txt", 4)),
+        files);
+    assertTrue(archive.has(id, "sub/more.txt"));
+    assertFalse(archive.has(id, "link.txt"));
+    assertFalse(archive.has(id, "linked-dir/inner.txt"));
+  }
+
+  @Test
+  void deletingAJobNeverFollowsLinksOutOfIt() throws IOException {
+    Workspaces workspaces = new Workspaces();
+    workspaces.dataDir = data.toString();
+    JobId id = JobId.next();
+    Path outside = Files.createDirectories(data.resolve("outside"));
+    Files.writeString(outside.resolve("keep.txt"), "keep");
+    Path out = Files.createDirectories(workspaces.outDir(id));
+    Files.createSymbolicLink(out.resolve("escape"), outside);
+
+    workspaces.deleteJobFiles(id);
+
+    assertFalse(Files.exists(workspaces.jobDir(id)));
+    assertTrue(Files.exists(outside.resolve("keep.txt")));
+  }
+}

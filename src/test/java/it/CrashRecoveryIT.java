@@ -1,0 +1,113 @@
+package it;
+
+import static it.support.Api.awaitEnd;
+import static it.support.Api.awaitState;
+import static it.support.Api.logs;
+import static it.support.Api.submit;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.model.Container;
+import it.support.Api;
+import it.support.Engine;
+import it.support.Server;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server killed with {@code kill -9} while jobs run loses none of them and starts no
+ * duplicates: at the next start it adopts running containers, finalizes ended ones and removes
+ * containers that no job owns.
+ */
+class CrashRecoveryIT {
+
+  private static final int LINES = 60;
+
+  @Test
+  void killedServerAdoptsFinalizesAndCleansUpAfterRestart() throws IOException {
+    // A job that runs through the crash and the restart.
+    String longRunning =
+        submit(shell("for i in $(seq 1 " + LINES + "); do echo line $i; sleep 0.5; done; exit 4"))
+            .getString("id");
+    // A job that ends while the server is down.
+    String endsWhileDown =
+        submit(shell("sleep 2; echo made > /workspace/out/made.txt; echo bye; exit 5")).getString("id");
+    awaitState(longRunning, Duration.ofSeconds(30), "RUNNING");
+    awaitState(endsWhileDown, Duration.ofSeconds(30), "RUNNING");
+    await().atMost(Duration.ofSeconds(20)).until(() -> logs(longRunning).contains("line 3\n"));
+    String containerBefore = onlyContainer(longRunning).getId();
+
+    Server.kill();
+    String orphan = startOrphanContainer();
+    Engine.docker().waitContainerCmd("stevedore-" + endsWhileDown + "-1")
+        .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())
+        .awaitStatusCode();
+    Server.start();
+
+    // Adopted: the same container, not a second one.
+    JsonObject whileRunning = Api.job(longRunning);
+    if (whileRunning.getString("state").equals("RUNNING")) {
+      assertEquals(containerBefore, onlyContainer(longRunning).getId());
+    }
+    JsonObject adopted = awaitState(longRunning, Duration.ofSeconds(90), "FAILED", "SUCCEEDED", "CANCELLED", "TIMED_OUT");
+    assertEquals("FAILED", adopted.getString("state"), adopted.toString());
+    assertEquals(4, adopted.getInt("exitCode"));
+    String expected =
+        IntStream.rangeClosed(1, LINES).mapToObj(i -> "line " + i + "\n").collect(Collectors.joining());
+    assertEquals(expected, logs(longRunning), "every line once, in order");
+    assertEquals(1, Api.job(longRunning).getInt("attempt"));
+
+    JsonObject finalized = awaitEnd(endsWhileDown);
+    assertEquals("FAILED", finalized.getString("state"), finalized.toString());
+    assertEquals(5, finalized.getInt("exitCode"));
+    assertEquals("bye\n", logs(endsWhileDown));
+    assertEquals(200, Api.get("/api/v1/jobs/" + endsWhileDown + "/files/made.txt").statusCode());
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> Engine.containersOf(orphan).isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> Engine.containersOf(longRunning).isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> Engine.containersOf(endsWhileDown).isEmpty());
+  }
+
+  private static String shell(String script) {
+    return Json.createObjectBuilder()
+        .add("image", Api.AGENT_IMAGE)
+        .add("command", Json.createArrayBuilder().add("sh").add("-c").add(script))
+        .build()
+        .toString();
+  }
+
+  private static Container onlyContainer(String jobId) {
+    List<Container> containers = Engine.containersOf(jobId);
+    assertEquals(1, containers.size(), containers.toString());
+    return containers.get(0);
+  }
+
+  /** A container labelled as the test server's that no job owns. */
+  private static String startOrphanContainer() {
+    String jobId = UUID.randomUUID().toString();
+    String id =
+        Engine.docker()
+            .createContainerCmd(Api.AGENT_IMAGE)
+            .withName("stevedore-" + jobId + "-1")
+            .withCmd("sleep", "300")
+            .withLabels(
+                Map.of(
+                    "stevedore.job", jobId,
+                    "stevedore.attempt", "1",
+                    "stevedore.node", System.getProperty("stevedore.node.name", "it-node")))
+            .exec()
+            .getId();
+    Engine.docker().startContainerCmd(id).exec();
+    assertTrue(!Engine.containersOf(jobId).isEmpty());
+    return jobId;
+  }
+}

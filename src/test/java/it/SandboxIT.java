@@ -101,7 +101,7 @@ class SandboxIT {
     assertTrue(output.matches("(?s).*NoNewPrivs:\\s+1\n.*"), output);
     assertTrue(output.contains("root-read-only"), output);
     assertTrue(output.contains("tmp-writable"), output);
-    assertTrue(output.contains("interfaces=lo \n"), "only loopback: " + output);
+    assertTrue(output.contains("interfaces=lo\n"), "only loopback: " + output);
     assertTrue(output.contains("prompt-file=summarize this"), output);
     assertTrue(output.contains("prompt-env=summarize this"), output);
   }

@@ -181,7 +181,7 @@ public class DockerContainerRuntime implements ContainerRuntime {
             .withPidsLimit(spec.limits().pids())
             .withNetworkMode(spec.network())
             .withReadonlyRootfs(sandbox.readOnlyRootFilesystem())
-            .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + sandbox.tmpSizeBytes()))
+            .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,mode=1777,size=" + sandbox.tmpSizeBytes()))
             .withUlimits(
                 List.of(
                     new Ulimit("nofile", sandbox.nofile(), sandbox.nofile()),

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the benchmark: builds Stevedore, starts it on an empty H2 database with the given
+# concurrency, runs bench.py beside the plain Docker engine, stops it, and prints the report.
+# Usage: bench/run.sh [concurrency]   (default 4)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+concurrency=${1:-4}
+scripts/setup-debian.sh
+./mvnw -B -ntp -q -DskipTests package liberty:create liberty:deploy
+
+data=$(mktemp -d)
+server=target/liberty/wlp/bin/server
+export STEVEDORE_DATA_DIR=$data STEVEDORE_DISPATCH_MAX_CONCURRENT=$concurrency \
+  STEVEDORE_HTTP_PORT=${BENCH_PORT:-39080} STEVEDORE_HTTPS_PORT=${BENCH_TLS_PORT:-39443}
+$server start stevedore >/dev/null
+trap '$server stop stevedore >/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "localhost:$STEVEDORE_HTTP_PORT/api/v1/jobs?limit=1" >/dev/null && break
+  sleep 1
+done
+python3 bench/bench.py --url "http://localhost:$STEVEDORE_HTTP_PORT" --concurrency "$concurrency"

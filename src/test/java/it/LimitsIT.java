@@ -83,6 +83,19 @@ class LimitsIT {
   }
 
   @Test
+  void outputBeyondTheLogCapIsDroppedBehindAVisibleMarker() {
+    // The test server keeps at most 64 KiB per attempt; this writes about 200 KiB.
+    String id = submit(job("seq 1 30000; echo last-line").build().toString()).getString("id");
+
+    assertEquals("SUCCEEDED", awaitEnd(id).getString("state"));
+    String output = Api.logs(id);
+    assertTrue(output.startsWith("1\n2\n3\n"), output.substring(0, 20));
+    assertTrue(output.endsWith("output truncated: the job wrote more than 65536 bytes\n"));
+    assertTrue(!output.contains("last-line"));
+    assertTrue(output.length() < 70_000, "length " + output.length());
+  }
+
+  @Test
   void failingTwiceThenSucceedingWithThreeAttemptsAllowed() {
     String spec =
         job("echo attempt $STEVEDORE_ATTEMPT; [ \"$STEVEDORE_ATTEMPT\" -ge 3 ] || exit 75")

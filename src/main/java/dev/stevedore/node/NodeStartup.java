@@ -37,7 +37,7 @@ public class NodeStartup {
     workspaces.prepare();
     SchemaMigration.DatabaseInfo database = schema.migrate();
     EngineInfo engine = engine();
-    checkRuntime(engine);
+    sandbox.verify(engine); // a configured runtime the engine lacks stops the start
     reconciler.start();
     dispatcher.start();
     retention.start();
@@ -68,25 +68,6 @@ public class NodeStartup {
       LOG.warning("The Docker engine does not answer yet; jobs wait for it: " + e.getMessage());
       return null;
     }
-  }
-
-  /** A configured OCI runtime the engine does not offer stops the server from starting. */
-  private void checkRuntime(EngineInfo engine) {
-    sandbox
-        .configuredRuntime()
-        .ifPresent(
-            wanted -> {
-              if (engine == null) {
-                throw new IllegalStateException(
-                    "stevedore.sandbox.runtime is " + wanted
-                        + " but the Docker engine cannot be asked whether it offers it");
-              }
-              if (!engine.runtimes().contains(wanted)) {
-                throw new IllegalStateException(
-                    "stevedore.sandbox.runtime is " + wanted + " but the Docker engine offers only "
-                        + engine.runtimes());
-              }
-            });
   }
 
   private static String describe(EngineInfo engine) {

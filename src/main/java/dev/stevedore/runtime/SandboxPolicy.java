@@ -60,4 +60,27 @@ public class SandboxPolicy {
   public Optional<String> configuredRuntime() {
     return runtime.map(String::trim).filter(r -> !r.isEmpty());
   }
+
+  /**
+   * Refuses to go on if a runtime is configured that the engine does not offer (or the engine
+   * cannot be asked): jobs must never run less confined than the administrator asked.
+   *
+   * @param engine what the engine said of itself, or null if it did not answer
+   */
+  public void verify(EngineInfo engine) {
+    configuredRuntime()
+        .ifPresent(
+            wanted -> {
+              if (engine == null) {
+                throw new IllegalStateException(
+                    "stevedore.sandbox.runtime is " + wanted
+                        + " but the Docker engine cannot be asked whether it offers it");
+              }
+              if (!engine.runtimes().contains(wanted)) {
+                throw new IllegalStateException(
+                    "stevedore.sandbox.runtime is " + wanted
+                        + " but the Docker engine offers only " + engine.runtimes());
+              }
+            });
+  }
 }

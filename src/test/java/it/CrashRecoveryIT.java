@@ -12,7 +12,6 @@ import com.github.dockerjava.api.model.Container;
 import it.support.Api;
 import it.support.Engine;
 import it.support.Server;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.time.Duration;
@@ -36,11 +35,14 @@ class CrashRecoveryIT {
   void killedServerAdoptsFinalizesAndCleansUpAfterRestart() throws IOException {
     // A job that runs through the crash and the restart.
     String longRunning =
-        submit(shell("for i in $(seq 1 " + LINES + "); do echo line $i; sleep 0.5; done; exit 4"))
+        submit(
+                Api.shellJob(
+                    "for i in $(seq 1 " + LINES + "); do echo line $i; sleep 0.5; done; exit 4"))
             .getString("id");
     // A job that ends while the server is down.
     String endsWhileDown =
-        submit(shell("sleep 2; echo made > /workspace/out/made.txt; echo bye; exit 5")).getString("id");
+        submit(Api.shellJob("sleep 2; echo made > /workspace/out/made.txt; echo bye; exit 5"))
+            .getString("id");
     awaitState(longRunning, Duration.ofSeconds(30), "RUNNING");
     awaitState(endsWhileDown, Duration.ofSeconds(30), "RUNNING");
     await().atMost(Duration.ofSeconds(20)).until(() -> logs(longRunning).contains("line 3\n"));
@@ -48,7 +50,8 @@ class CrashRecoveryIT {
 
     Server.kill();
     String orphan = startOrphanContainer();
-    Engine.docker().waitContainerCmd("stevedore-" + endsWhileDown + "-1")
+    Engine.docker()
+        .waitContainerCmd("stevedore-" + endsWhileDown + "-1")
         .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())
         .awaitStatusCode();
     Server.start();
@@ -58,11 +61,15 @@ class CrashRecoveryIT {
     if (whileRunning.getString("state").equals("RUNNING")) {
       assertEquals(containerBefore, onlyContainer(longRunning).getId());
     }
-    JsonObject adopted = awaitState(longRunning, Duration.ofSeconds(90), "FAILED", "SUCCEEDED", "CANCELLED", "TIMED_OUT");
+    JsonObject adopted =
+        awaitState(
+            longRunning, Duration.ofSeconds(90), "FAILED", "SUCCEEDED", "CANCELLED", "TIMED_OUT");
     assertEquals("FAILED", adopted.getString("state"), adopted.toString());
     assertEquals(4, adopted.getInt("exitCode"));
     String expected =
-        IntStream.rangeClosed(1, LINES).mapToObj(i -> "line " + i + "\n").collect(Collectors.joining());
+        IntStream.rangeClosed(1, LINES)
+            .mapToObj(i -> "line " + i + "\n")
+            .collect(Collectors.joining());
     assertEquals(expected, logs(longRunning), "every line once, in order");
     assertEquals(1, Api.job(longRunning).getInt("attempt"));
 
@@ -74,15 +81,9 @@ class CrashRecoveryIT {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> Engine.containersOf(orphan).isEmpty());
     await().atMost(Duration.ofSeconds(30)).until(() -> Engine.containersOf(longRunning).isEmpty());
-    await().atMost(Duration.ofSeconds(30)).until(() -> Engine.containersOf(endsWhileDown).isEmpty());
-  }
-
-  private static String shell(String script) {
-    return Json.createObjectBuilder()
-        .add("image", Api.AGENT_IMAGE)
-        .add("command", Json.createArrayBuilder().add("sh").add("-c").add(script))
-        .build()
-        .toString();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Engine.containersOf(endsWhileDown).isEmpty());
   }
 
   private static Container onlyContainer(String jobId) {
@@ -101,9 +102,12 @@ class CrashRecoveryIT {
             .withCmd("sleep", "300")
             .withLabels(
                 Map.of(
-                    "stevedore.job", jobId,
-                    "stevedore.attempt", "1",
-                    "stevedore.node", System.getProperty("stevedore.node.name", "it-node")))
+                    "stevedore.job",
+                    jobId,
+                    "stevedore.attempt",
+                    "1",
+                    "stevedore.node",
+                    System.getProperty("stevedore.node.name", "it-node")))
             .exec()
             .getId();
     Engine.docker().startContainerCmd(id).exec();

@@ -28,7 +28,9 @@ class EngineOutageIT {
       DockerDaemon.start();
     }
 
-    assertEquals("SUCCEEDED", awaitState(id, Duration.ofSeconds(90), "SUCCEEDED", "FAILED").getString("state"));
+    assertEquals(
+        "SUCCEEDED",
+        awaitState(id, Duration.ofSeconds(90), "SUCCEEDED", "FAILED").getString("state"));
     assertEquals("back\n", Api.logs(id));
   }
 }

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.support.Api;
 import it.support.Multipart;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,15 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Inputs in, outputs out, and no path or archive entry reaches beyond the job's directory. */
 class FilesIT {
 
-  private static final Path DATA_DIR = Path.of(System.getProperty("stevedore.data.dir", "target/it-data"));
-
-  private static String spec(String script) {
-    return Json.createObjectBuilder()
-        .add("image", Api.AGENT_IMAGE)
-        .add("command", Json.createArrayBuilder().add("sh").add("-c").add(script))
-        .build()
-        .toString();
-  }
+  private static final Path DATA_DIR =
+      Path.of(System.getProperty("stevedore.data.dir", "target/it-data"));
 
   @Test
   void inputsAreReadOnlyAndOutputsAreZippedWithoutFollowingLinks() throws IOException {
@@ -62,7 +54,7 @@ class FilesIT {
             "ln -s /etc /workspace/out/etc-link");
     HttpResponse<String> response =
         new Multipart()
-            .spec(spec(script))
+            .spec(Api.shellJob(script))
             .file("notes.txt", "hello from a file".getBytes(StandardCharsets.UTF_8))
             .file("data/table.csv", "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8))
             .post("/api/v1/jobs");
@@ -95,7 +87,7 @@ class FilesIT {
     byte[] zip = zip(Map.of("a.txt", "first", "dir/b.txt", "second"));
     HttpResponse<String> response =
         new Multipart()
-            .spec(spec("cat /workspace/in/a.txt /workspace/in/dir/b.txt"))
+            .spec(Api.shellJob("cat /workspace/in/a.txt /workspace/in/dir/b.txt"))
             .zip(zip)
             .post("/api/v1/jobs");
     assertEquals(201, response.statusCode(), response.body());
@@ -115,10 +107,12 @@ class FilesIT {
     List<Path> before = jobDirectories();
     String newestBefore = Api.newestJobId();
 
-    HttpResponse<String> response = new Multipart().spec(spec("true")).zip(zip).post("/api/v1/jobs");
+    HttpResponse<String> response =
+        new Multipart().spec(Api.shellJob("true")).zip(zip).post("/api/v1/jobs");
 
     assertEquals(400, response.statusCode(), response.body());
-    assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+    assertEquals(
+        "application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
     assertEquals(newestBefore, Api.newestJobId(), "no job was created");
     assertEquals(before, jobDirectories(), "no job directory was left");
     try (Stream<Path> all = Files.walk(DATA_DIR)) {
@@ -131,10 +125,13 @@ class FilesIT {
   void uploadsAboveTheLimitsAreRefused() {
     // The test server accepts 1 MiB and 20 files.
     HttpResponse<String> tooBig =
-        new Multipart().spec(spec("true")).file("big.bin", new byte[2 * 1024 * 1024]).post("/api/v1/jobs");
+        new Multipart()
+            .spec(Api.shellJob("true"))
+            .file("big.bin", new byte[2 * 1024 * 1024])
+            .post("/api/v1/jobs");
     assertEquals(413, tooBig.statusCode(), tooBig.body());
 
-    Multipart many = new Multipart().spec(spec("true"));
+    Multipart many = new Multipart().spec(Api.shellJob("true"));
     for (int i = 0; i < 21; i++) {
       many.file("f" + i + ".txt", new byte[] {1});
     }
@@ -144,7 +141,7 @@ class FilesIT {
 
   @Test
   void filePathsThatTraverseAreRefused() {
-    String id = Api.submit(spec("echo x > /workspace/out/x.txt")).getString("id");
+    String id = Api.submit(Api.shellJob("echo x > /workspace/out/x.txt")).getString("id");
     awaitEnd(id);
     for (String path :
         List.of(
@@ -170,8 +167,7 @@ class FilesIT {
   }
 
   private static byte[] download(String path) {
-    HttpResponse<byte[]> response =
-        Api.sendBytes(HttpRequest.newBuilder(Api.uri(path)).GET());
+    HttpResponse<byte[]> response = Api.sendBytes(HttpRequest.newBuilder(Api.uri(path)).GET());
     assertEquals(200, response.statusCode());
     assertEquals("application/zip", response.headers().firstValue("Content-Type").orElse(""));
     return response.body();

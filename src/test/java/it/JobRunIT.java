@@ -38,9 +38,7 @@ class JobRunIT {
     assertTrue(output.contains("hello\n"), output);
     assertTrue(output.contains("oops\n"), output);
     assertEquals("hello\n", Api.get("/api/v1/jobs/" + id + "/logs?stream=stdout").body());
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> Engine.containersOf(id).isEmpty());
+    await().atMost(Duration.ofSeconds(15)).until(() -> Engine.containersOf(id).isEmpty());
   }
 
   @Test
@@ -58,8 +56,7 @@ class JobRunIT {
   @Test
   void imageThatCannotBeHadEndsFailedWithAReasonAndLeavesNothing() {
     String image = "stevedore-it/no-such-image:never";
-    String id =
-        submit("{\"image\":\"" + image + "\",\"command\":[\"true\"]}").getString("id");
+    String id = submit("{\"image\":\"" + image + "\",\"command\":[\"true\"]}").getString("id");
 
     JsonObject job = awaitEnd(id);
 
@@ -81,7 +78,8 @@ class JobRunIT {
     HttpResponse<String> response = post("/api/v1/jobs/" + id + "/cancel", "");
 
     assertEquals(409, response.statusCode(), response.body());
-    assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+    assertEquals(
+        "application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
     assertEquals("SUCCEEDED", Api.state(id));
   }
 }

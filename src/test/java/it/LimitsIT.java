@@ -23,15 +23,15 @@ import org.junit.jupiter.api.Test;
 class LimitsIT {
 
   private static JsonObjectBuilder job(String script) {
-    return Json.createObjectBuilder()
-        .add("image", Api.AGENT_IMAGE)
-        .add("command", Json.createArrayBuilder().add("sh").add("-c").add(script));
+    return Api.shellSpec(script);
   }
 
   @Test
   void jobPastItsDeadlineIsTimedOutAndItsContainerRemoved() {
     Instant submitted = Instant.now();
-    String id = submit(job("echo started; sleep 60").add("timeoutSeconds", 2).build().toString()).getString("id");
+    String id =
+        submit(job("echo started; sleep 60").add("timeoutSeconds", 2).build().toString())
+            .getString("id");
 
     JsonObject ended = awaitEnd(id);
 
@@ -77,7 +77,8 @@ class LimitsIT {
             .awaitResult();
     JsonObject ended = awaitEnd(id);
 
-    assertTrue(stats.getPidsStats().getCurrent() <= 32, "pids: " + stats.getPidsStats().getCurrent());
+    assertTrue(
+        stats.getPidsStats().getCurrent() <= 32, "pids: " + stats.getPidsStats().getCurrent());
     assertEquals("TIMED_OUT", ended.getString("state"), ended.toString());
     await().atMost(Duration.ofSeconds(15)).until(() -> Engine.containersOf(id).isEmpty());
   }
@@ -109,7 +110,8 @@ class LimitsIT {
             .toString();
     String id = submit(spec).getString("id");
 
-    JsonObject ended = Api.awaitState(id, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "CANCELLED");
+    JsonObject ended =
+        Api.awaitState(id, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "CANCELLED");
 
     assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
     assertEquals(3, ended.getInt("attempt"));

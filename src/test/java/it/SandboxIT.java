@@ -16,7 +16,6 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import it.support.Api;
 import it.support.Engine;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.Arrays;
@@ -58,10 +57,15 @@ class SandboxIT {
               || host.getSecurityOpts().stream().noneMatch(o -> o.contains("unconfined")),
           "the default seccomp profile stays");
       List<String> mounts =
-          Arrays.stream(host.getBinds()).map(Bind::getVolume).map(v -> v.getPath()).sorted().toList();
+          Arrays.stream(host.getBinds())
+              .map(Bind::getVolume)
+              .map(v -> v.getPath())
+              .sorted()
+              .toList();
       assertEquals(List.of("/workspace/in", "/workspace/out"), mounts);
       for (Bind bind : host.getBinds()) {
-        assertTrue(bind.getPath().contains(id), "only the job's own directories: " + bind.getPath());
+        assertTrue(
+            bind.getPath().contains(id), "only the job's own directories: " + bind.getPath());
         assertFalse(bind.getPath().contains("docker.sock"));
       }
     } finally {
@@ -83,13 +87,7 @@ class SandboxIT {
             "echo interfaces=$(ls /sys/class/net | tr '\\n' ' ')",
             "echo prompt-file=$(cat /workspace/in/prompt.txt)",
             "echo prompt-env=$STEVEDORE_PROMPT");
-    String spec =
-        Json.createObjectBuilder()
-            .add("image", Api.AGENT_IMAGE)
-            .add("command", Json.createArrayBuilder().add("sh").add("-c").add(script))
-            .add("prompt", "summarize this")
-            .build()
-            .toString();
+    String spec = Api.shellSpec(script).add("prompt", "summarize this").build().toString();
     String id = submit(spec).getString("id");
 
     JsonObject job = awaitEnd(id);

@@ -12,11 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Bad input gets a clear problem document and changes nothing. */
 class ValidationIT {
@@ -27,13 +27,16 @@ class ValidationIT {
         Arguments.of("not json at all", null),
         Arguments.of("{\"command\": [\"true\"]}", "image"),
         Arguments.of("{\"image\": \"  \"}", "image"),
-        Arguments.of("{\"image\": \"stevedore/agent:latest\", \"resources\": {\"memoryMb\": -5}}",
+        Arguments.of(
+            "{\"image\": \"stevedore/agent:latest\", \"resources\": {\"memoryMb\": -5}}",
             "resources.memoryMb"),
-        Arguments.of("{\"image\": \"stevedore/agent:latest\", \"resources\": {\"memoryMb\": 9000}}",
+        Arguments.of(
+            "{\"image\": \"stevedore/agent:latest\", \"resources\": {\"memoryMb\": 9000}}",
             "resources.memoryMb"),
         Arguments.of("{\"image\": \"stevedore/agent:latest\", \"priority\": 1000}", "priority"),
         Arguments.of("{\"image\": \"stevedore/agent:latest\", \"network\": \"host\"}", "network"),
-        Arguments.of("{\"image\": \"stevedore/agent:latest\", \"env\": {\"1BAD\": \"x\"}}", "env[1BAD]"),
+        Arguments.of(
+            "{\"image\": \"stevedore/agent:latest\", \"env\": {\"1BAD\": \"x\"}}", "env[1BAD]"),
         Arguments.of("{\"image\": \"stevedore/agent:latest\", \"memoryMB\": 64}", null));
   }
 
@@ -72,8 +75,10 @@ class ValidationIT {
   @Test
   void malformedIdOnCancelIs400AndUnknownIdIs404() {
     assertProblem(post("/api/v1/jobs/12345/cancel", ""), 400);
-    JsonObject missing = assertProblem(get("/api/v1/jobs/0190a6b2-0000-7000-8000-000000000000"), 404);
-    assertEquals("/api/v1/jobs/0190a6b2-0000-7000-8000-000000000000", missing.getString("instance"));
+    JsonObject missing =
+        assertProblem(get("/api/v1/jobs/0190a6b2-0000-7000-8000-000000000000"), 404);
+    assertEquals(
+        "/api/v1/jobs/0190a6b2-0000-7000-8000-000000000000", missing.getString("instance"));
   }
 
   @Test
@@ -91,7 +96,9 @@ class ValidationIT {
     assertEquals(status, problem.getInt("status"));
     assertTrue(problem.getString("type").startsWith("urn:stevedore:problem:"), problem.toString());
     assertFalse(problem.getString("title").isBlank());
-    assertFalse(response.body().contains("Exception"), "no stack trace or exception class: " + response.body());
+    assertFalse(
+        response.body().contains("Exception"),
+        "no stack trace or exception class: " + response.body());
     return problem;
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -41,21 +42,17 @@ public final class Api {
   }
 
   public static HttpResponse<String> send(HttpRequest.Builder request) {
-    try {
-      return HTTP.send(
-          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException("Stevedore did not answer at " + BASE, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   public static HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) {
+    return send(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static <T> HttpResponse<T> send(
+      HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
     try {
-      return HTTP.send(
-          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), body);
     } catch (IOException e) {
       throw new IllegalStateException("Stevedore did not answer at " + BASE, e);
     } catch (InterruptedException e) {
@@ -85,13 +82,15 @@ public final class Api {
   }
 
   public static String shellJob(String script, int priority) {
+    return shellSpec(script).add("priority", priority).build().toString();
+  }
+
+  /** A spec running {@code sh -c script} in the agent image, to add more fields to. */
+  public static JsonObjectBuilder shellSpec(String script) {
     return Json.createObjectBuilder()
         .add("name", "it-job")
         .add("image", AGENT_IMAGE)
-        .add("command", Json.createArrayBuilder().add("sh").add("-c").add(script))
-        .add("priority", priority)
-        .build()
-        .toString();
+        .add("command", Json.createArrayBuilder().add("sh").add("-c").add(script));
   }
 
   public static JsonObject job(String id) {

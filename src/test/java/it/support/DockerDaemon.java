@@ -53,7 +53,8 @@ public final class DockerDaemon {
 
   private static boolean systemdManaged() {
     try {
-      Process check = new ProcessBuilder("systemctl", "is-active", "--quiet", "docker.service").start();
+      Process check =
+          new ProcessBuilder("systemctl", "is-active", "--quiet", "docker.service").start();
       return check.waitFor(10, TimeUnit.SECONDS) && check.exitValue() == 0;
     } catch (IOException e) {
       return false;

@@ -26,10 +26,16 @@ public final class Multipart {
 
   public Multipart part(String name, String fileName, String type, byte[] content) {
     String header =
-        "--" + boundary + "\r\n"
-            + "Content-Disposition: form-data; name=\"" + name + "\""
+        "--"
+            + boundary
+            + "\r\n"
+            + "Content-Disposition: form-data; name=\""
+            + name
+            + "\""
             + (fileName == null ? "" : "; filename=\"" + fileName + "\"")
-            + "\r\nContent-Type: " + type + "\r\n\r\n";
+            + "\r\nContent-Type: "
+            + type
+            + "\r\n\r\n";
     body.writeBytes(header.getBytes(StandardCharsets.UTF_8));
     body.writeBytes(content);
     body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));

@@ -59,7 +59,8 @@ public final class Server {
 
   private static String run(String action) {
     try {
-      Process process = new ProcessBuilder(SCRIPT.toString(), action, NAME).redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder(SCRIPT.toString(), action, NAME).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(process.waitFor(120, TimeUnit.SECONDS), "server " + action + " finished");
       if (!action.equals("status")) {

@@ -40,7 +40,8 @@ public class AdminResource {
     try {
       cutoff = finishedBefore == null ? retention.defaultCutoff() : Instant.parse(finishedBefore);
     } catch (DateTimeParseException e) {
-      throw new InvalidParameterException("finishedBefore", "not an ISO-8601 instant such as 2026-11-21T08:00:00Z");
+      throw new InvalidParameterException(
+          "finishedBefore", "not an ISO-8601 instant such as 2026-11-21T08:00:00Z");
     }
     return retention.clean(cutoff);
   }

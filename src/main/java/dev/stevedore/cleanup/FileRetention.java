@@ -48,8 +48,7 @@ public class FileRetention {
 
   public void start() {
     timer =
-        scheduler.scheduleWithFixedDelay(
-            this::cleanQuietly, 0, intervalMinutes, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(this::cleanQuietly, 0, intervalMinutes, TimeUnit.MINUTES);
   }
 
   @PreDestroy

@@ -7,8 +7,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Stores {@link Instant}s as {@code TIMESTAMP WITH TIME ZONE} in UTC, so that times never depend
- * on the server's time zone. (Jakarta Persistence 3.1 has no mapping of its own for Instant.)
+ * Stores {@link Instant}s as {@code TIMESTAMP WITH TIME ZONE} in UTC, so that times never depend on
+ * the server's time zone. (Jakarta Persistence 3.1 has no mapping of its own for Instant.)
  */
 @Converter(autoApply = true)
 public class InstantConverter implements AttributeConverter<Instant, OffsetDateTime> {

@@ -11,30 +11,30 @@ import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Starts queued jobs: highest priority first, then oldest, and never more at once on this node
- * than {@code stevedore.dispatch.max-concurrent}. It runs on a timer and whenever a job is
- * queued or a slot frees up. A job is claimed with an optimistic lock (QUEUED to STARTING), so
- * two dispatchers sharing a database never start it twice.
+ * Starts queued jobs: highest priority first, then oldest, and never more at once on this node than
+ * {@code stevedore.dispatch.max-concurrent}. It runs on a timer and whenever a job is queued or a
+ * slot frees up. A job is claimed with an optimistic lock (QUEUED to STARTING), so two dispatchers
+ * sharing a database never start it twice.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -71,8 +71,7 @@ public class Dispatcher {
 
   public void start() {
     timer =
-        scheduler.scheduleWithFixedDelay(
-            this::dispatch, 0, pollIntervalMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::dispatch, 0, pollIntervalMs, TimeUnit.MILLISECONDS);
   }
 
   @PreDestroy
@@ -98,8 +97,8 @@ public class Dispatcher {
   }
 
   /**
-   * Hands a job whose container exists but that no runner watches (found by the reconciler)
-   * to a runner. It takes a slot: the container runs whatever the limit says.
+   * Hands a job whose container exists but that no runner watches (found by the reconciler) to a
+   * runner. It takes a slot: the container runs whatever the limit says.
    */
   public void adopt(JobId id) {
     if (inFlight.add(id)) {

@@ -37,12 +37,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 
 /**
- * Runs one attempt of a job: its directories, the image, the container, the output, the
- * deadline, the end state and the outputs archive; the container is removed at the end. It can
- * also take over a container that is already there ({@link #resume}), as after a restart.
+ * Runs one attempt of a job: its directories, the image, the container, the output, the deadline,
+ * the end state and the outputs archive; the container is removed at the end. It can also take over
+ * a container that is already there ({@link #resume}), as after a restart.
  *
- * <p>When the engine fails mid-run the runner does not guess: a job whose container may still
- * be running is left as it is, and the reconciler settles it once the engine answers again.
+ * <p>When the engine fails mid-run the runner does not guess: a job whose container may still be
+ * running is left as it is, and the reconciler settles it once the engine answers again.
  */
 @ApplicationScoped
 public class JobRunner {
@@ -98,9 +98,8 @@ public class JobRunner {
   }
 
   /**
-   * Takes over the container of a STARTING or RUNNING job that no runner of this server
-   * watches: its output is read again from the start, its deadline still counts from when it
-   * started.
+   * Takes over the container of a STARTING or RUNNING job that no runner of this server watches:
+   * its output is read again from the start, its deadline still counts from when it started.
    */
   public void resume(JobId id) {
     Job job = repository.find(id).orElse(null);
@@ -112,7 +111,8 @@ public class JobRunner {
     try {
       if (job.state() == JobState.STARTING) {
         runtime.start(container);
-        if (!moved(() -> lifecycle.transition(id, JobState.RUNNING, "container adopted and started"))) {
+        if (!moved(
+            () -> lifecycle.transition(id, JobState.RUNNING, "container adopted and started"))) {
           removeQuietly(container);
           return;
         }
@@ -126,7 +126,8 @@ public class JobRunner {
   }
 
   /** Follows the running container to its end, enforcing the deadline, and records the end. */
-  private void supervise(JobId id, int attempt, String container, int timeoutSeconds, Instant started) {
+  private void supervise(
+      JobId id, int attempt, String container, int timeoutSeconds, Instant started) {
     AtomicBoolean timedOut = new AtomicBoolean();
     Duration left = Duration.between(Instant.now(), started.plusSeconds(timeoutSeconds));
     ScheduledFuture<?> deadline =
@@ -147,7 +148,11 @@ public class JobRunner {
       }
       exit = runtime.awaitExit(container);
     } catch (ContainerRuntimeException | FaultToleranceException e) {
-      LOG.warning("Lost sight of the container of job " + id + "; it is settled when the engine answers: " + e.getMessage());
+      LOG.warning(
+          "Lost sight of the container of job "
+              + id
+              + "; it is settled when the engine answers: "
+              + e.getMessage());
       return;
     } finally {
       deadline.cancel(false);
@@ -165,21 +170,28 @@ public class JobRunner {
       end(id, JobState.SUCCEEDED, 0, "exited with code 0");
     } else {
       String why = "exited with code " + exit.exitCode();
-      end(id, JobState.FAILED, exit.exitCode(), exit.error() == null ? why : why + ": " + exit.error());
+      end(
+          id,
+          JobState.FAILED,
+          exit.exitCode(),
+          exit.error() == null ? why : why + ": " + exit.error());
     }
     removeQuietly(container);
   }
 
   /**
-   * The engine failed before the container ran. If it could not be reached, the job waits in
-   * the queue for it (a container made before the failure is adopted by the next try, since its
-   * name is the same); if it refused the container, the job fails.
+   * The engine failed before the container ran. If it could not be reached, the job waits in the
+   * queue for it (a container made before the failure is adopted by the next try, since its name is
+   * the same); if it refused the container, the job fails.
    */
   private void notStarted(JobId id, String container, RuntimeException e) {
     boolean unreachable = !(e instanceof ContainerRuntimeException cre) || cre.engineUnreachable();
     if (unreachable) {
       LOG.warning("Job " + id + " waits for the Docker engine: " + e.getMessage());
-      moved(() -> lifecycle.transition(id, JobState.QUEUED, "Docker engine unavailable: " + e.getMessage()));
+      moved(
+          () ->
+              lifecycle.transition(
+                  id, JobState.QUEUED, "Docker engine unavailable: " + e.getMessage()));
     } else {
       end(id, JobState.FAILED, null, e.getMessage());
       removeQuietly(container);

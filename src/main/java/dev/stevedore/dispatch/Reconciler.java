@@ -27,14 +27,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Brings the database and the Docker engine back into agreement, at start-up and periodically:
  *
  * <ul>
- *   <li>a STARTING or RUNNING job of this node whose container exists is adopted by a runner
- *       (one that has ended is finalized by it: exit code, output, outputs);
+ *   <li>a STARTING or RUNNING job of this node whose container exists is adopted by a runner (one
+ *       that has ended is finalized by it: exit code, output, outputs);
  *   <li>one whose container is gone is requeued if it never ran (STARTING), failed if it did;
  *   <li>a container labelled by this node that no active job owns is removed.
  * </ul>
  *
- * Jobs that a runner of this server watches are left alone. Containers are listed before jobs
- * are read, so a container made after the listing is never taken for an orphan.
+ * Jobs that a runner of this server watches are left alone. Containers are listed before jobs are
+ * read, so a container made after the listing is never taken for an orphan.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -99,7 +99,11 @@ public class Reconciler {
       if (container != null) {
         dispatcher.adopt(id);
       } else if (job.state() == JobState.STARTING) {
-        settle(id, () -> lifecycle.transition(id, JobState.QUEUED, "requeued: its container was never started"));
+        settle(
+            id,
+            () ->
+                lifecycle.transition(
+                    id, JobState.QUEUED, "requeued: its container was never started"));
       } else {
         settle(id, () -> lifecycle.finish(id, JobState.FAILED, null, "its container disappeared"));
       }

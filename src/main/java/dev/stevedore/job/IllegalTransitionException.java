@@ -14,8 +14,7 @@ public class IllegalTransitionException extends ApiException {
         409,
         "illegal-transition",
         "The job is not in a state that allows this",
-        "Job " + job + " is " + from + "; it cannot become " + to
-            + describeAllowed(from),
+        "Job " + job + " is " + from + "; it cannot become " + to + describeAllowed(from),
         java.util.List.of());
     this.from = from;
     this.to = to;

@@ -214,11 +214,9 @@ public class Job {
     return startedAt;
   }
 
-
   public Instant finishedAt() {
     return finishedAt;
   }
-
 
   public Instant notBefore() {
     return notBefore;

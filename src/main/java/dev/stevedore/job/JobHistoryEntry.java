@@ -20,7 +20,10 @@ import java.time.Instant;
 public class JobHistoryEntry {
 
   @Id
-  @SequenceGenerator(name = "job_history_seq", sequenceName = "job_history_seq", allocationSize = 50)
+  @SequenceGenerator(
+      name = "job_history_seq",
+      sequenceName = "job_history_seq",
+      allocationSize = 50)
   @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "job_history_seq")
   private Long id;
 

@@ -5,12 +5,15 @@ import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The identity of a job: a UUID whose leading bits are the creation time in milliseconds (the
- * version 7 layout), so ids sort by age. It is also the path parameter type of every job
- * endpoint, so a malformed id is refused in one place.
+ * version 7 layout), so ids sort by age. It is also the path parameter type of every job endpoint,
+ * so a malformed id is refused in one place.
  */
+@Schema(type = SchemaType.STRING, format = "uuid", description = "A job's id")
 public record JobId(String value) implements Comparable<JobId> {
 
   private static final Pattern CANONICAL =

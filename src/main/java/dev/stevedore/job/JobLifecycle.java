@@ -9,9 +9,9 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * Changes job states. Two actors can race on one job (a cancel and the end of its container,
- * say); optimistic locking lets exactly one win, and the loser re-reads the job and is judged
- * against the transition table again, so that a move that is no longer allowed is refused.
+ * Changes job states. Two actors can race on one job (a cancel and the end of its container, say);
+ * optimistic locking lets exactly one win, and the loser re-reads the job and is judged against the
+ * transition table again, so that a move that is no longer allowed is refused.
  */
 @ApplicationScoped
 public class JobLifecycle {
@@ -33,9 +33,9 @@ public class JobLifecycle {
   }
 
   /**
-   * An attempt ended: SUCCEEDED, FAILED or TIMED_OUT, with the container's exit code if it has
-   * one. If the job's retry policy allows another attempt, the job goes back to the queue in
-   * the same transaction, so that a crash cannot lose the retry.
+   * An attempt ended: SUCCEEDED, FAILED or TIMED_OUT, with the container's exit code if it has one.
+   * If the job's retry policy allows another attempt, the job goes back to the queue in the same
+   * transaction, so that a crash cannot lose the retry.
    */
   public Job finish(JobId id, JobState to, Integer exitCode, String reason) {
     return transition(
@@ -56,7 +56,10 @@ public class JobLifecycle {
     job.notBefore(now.plus(delay));
     job.moveTo(
         JobState.QUEUED,
-        "retry: attempt " + next + " of " + job.spec().retry().maxAttempts()
+        "retry: attempt "
+            + next
+            + " of "
+            + job.spec().retry().maxAttempts()
             + (delay.isZero() ? "" : " after " + delay.toSeconds() + " s"),
         now);
   }

@@ -92,8 +92,7 @@ public class JobLimits {
     atMost(errors, "timeoutSeconds", timeout, maxTimeoutSeconds);
     if (priority < minPriority || priority > maxPriority) {
       errors.add(
-          new FieldError(
-              "priority", "must be between " + minPriority + " and " + maxPriority));
+          new FieldError("priority", "must be between " + minPriority + " and " + maxPriority));
     }
     if (!network.equals(NETWORK_NONE) && !network.equals(NETWORK_BRIDGE)) {
       errors.add(new FieldError("network", "must be 'none' or 'bridge'"));
@@ -130,7 +129,10 @@ public class JobLimits {
   static String summary(List<FieldError> errors) {
     StringBuilder text = new StringBuilder();
     for (FieldError error : errors) {
-      text.append(text.isEmpty() ? "" : "; ").append(error.field()).append(' ').append(error.message());
+      text.append(text.isEmpty() ? "" : "; ")
+          .append(error.field())
+          .append(' ')
+          .append(error.message());
     }
     return text.toString();
   }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a listing asks for: any of the states (all when empty), a name, labels that must all
- * match, ids below {@code before} (the cursor), and at most {@code limit} jobs.
+ * What a listing asks for: any of the states (all when empty), a name, labels that must all match,
+ * ids below {@code before} (the cursor), and at most {@code limit} jobs.
  */
 public record JobQuery(
     List<JobState> states, String name, Map<String, String> labels, JobId before, int limit) {}

@@ -54,9 +54,9 @@ public class JobRepository {
   }
 
   /**
-   * Applies one state change: checks it against the transition table, lets {@code change} set
-   * the fields that go with it, records it in the history and fires its event. An optimistic
-   * lock failure surfaces here, at the flush, so that the caller can read the job again.
+   * Applies one state change: checks it against the transition table, lets {@code change} set the
+   * fields that go with it, records it in the history and fires its event. An optimistic lock
+   * failure surfaces here, at the flush, so that the caller can read the job again.
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Job transition(JobId id, JobState to, String reason, Consumer<Job> change) {
@@ -67,17 +67,19 @@ public class JobRepository {
     em.flush();
     for (JobHistoryEntry entry : job.history().subList(known, job.history().size())) {
       stateChanges.fire(
-          new JobStateChanged(id, entry.from(), entry.to(), entry.attempt(), entry.reason(), entry.at()));
+          new JobStateChanged(
+              id, entry.from(), entry.to(), entry.attempt(), entry.reason(), entry.at()));
     }
     return job;
   }
 
   /**
-   * Ids of QUEUED jobs that may start now, in the order they should: highest priority, then
-   * oldest. A retry waiting for its backoff is left out until its time.
+   * Ids of QUEUED jobs that may start now, in the order they should: highest priority, then oldest.
+   * A retry waiting for its backoff is left out until its time.
    */
   public List<JobId> nextQueued(int limit) {
-    return em.createQuery(
+    return em
+        .createQuery(
             "SELECT j.id FROM Job j WHERE j.state = :queued"
                 + " AND (j.notBefore IS NULL OR j.notBefore <= :now)"
                 + " ORDER BY j.priority DESC, j.id ASC",
@@ -102,7 +104,8 @@ public class JobRepository {
 
   /** Jobs that ended before {@code before} and still have files. */
   public List<JobId> finishedWithFilesBefore(Instant before, int limit) {
-    return em.createQuery(
+    return em
+        .createQuery(
             "SELECT j.id FROM Job j WHERE j.finishedAt < :before AND j.filesRemovedAt IS NULL"
                 + " AND j.state IN :finished ORDER BY j.finishedAt",
             String.class)

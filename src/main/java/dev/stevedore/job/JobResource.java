@@ -4,9 +4,9 @@ import dev.stevedore.logs.JobLogs;
 import dev.stevedore.rest.InvalidParameterException;
 import dev.stevedore.rest.JsonbConfigResolver;
 import dev.stevedore.rest.PayloadTooLargeException;
+import dev.stevedore.rest.Problem;
 import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.OutputArchive;
-import dev.stevedore.rest.Problem;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -45,10 +45,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Jobs", description = "Submit, follow and cancel jobs")
-@APIResponse(
-    responseCode = "400",
-    description = "Invalid request",
-    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "400", ref = "Invalid")
 public class JobResource {
 
   private static final int MAX_PAGE = 500;
@@ -74,8 +71,11 @@ public class JobResource {
       content = @Content(schema = @Schema(implementation = JobView.class)))
   @APIResponse(
       responseCode = "409",
-      description = "Idempotency-Key reused with another spec",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+      description = "The Idempotency-Key was used for another spec",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
   public Response submit(
       JobSpec spec,
       @Parameter(description = "Makes retries of one submission create one job")
@@ -95,18 +95,20 @@ public class JobResource {
   @APIResponse(
       responseCode = "201",
       description = "Queued",
-      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
-  @APIResponse(
-      responseCode = "413",
-      description = "Upload or unpacked inputs too large",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = JobView.class)))
+  @APIResponse(responseCode = "413", ref = "TooLarge")
   public Response submitWithFiles(
       List<EntityPart> parts,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
     if (contentLength != null && contentLength > uploads.maxUploadBytes()) {
       throw new PayloadTooLargeException(
-          "The request has " + contentLength + " bytes; this server accepts at most "
+          "The request has "
+              + contentLength
+              + " bytes; this server accepts at most "
               + uploads.maxUploadBytes());
     }
     JobSpec spec = null;
@@ -115,19 +117,24 @@ public class JobResource {
     for (EntityPart part : parts) {
       switch (part.getName()) {
         case "spec" -> spec = JsonbConfigResolver.JSONB.fromJson(part.getContent(), JobSpec.class);
-        case "file", "files" -> files.add(
-            new InputStager.Upload(
-                part.getFileName()
-                    .orElseThrow(() -> new InvalidParameterException("file", "a file part needs a file name")),
-                part.getContent()));
+        case "file", "files" ->
+            files.add(
+                new InputStager.Upload(
+                    part.getFileName()
+                        .orElseThrow(
+                            () ->
+                                new InvalidParameterException(
+                                    "file", "a file part needs a file name")),
+                    part.getContent()));
         case "zip" -> {
           if (zip != null) {
             throw new InvalidParameterException("zip", "at most one zip part");
           }
           zip = part.getContent();
         }
-        default -> throw new InvalidParameterException(
-            part.getName(), "unknown part; expected spec, file or zip");
+        default ->
+            throw new InvalidParameterException(
+                part.getName(), "unknown part; expected spec, file or zip");
       }
     }
     if (spec == null) {
@@ -137,7 +144,8 @@ public class JobResource {
   }
 
   private Response submitted(JobService.Submission submission) {
-    URI location = uriInfo.getBaseUriBuilder().path(JobResource.class).path(submission.job().id()).build();
+    URI location =
+        uriInfo.getBaseUriBuilder().path(JobResource.class).path(submission.job().id()).build();
     return (submission.created() ? Response.created(location) : Response.ok().location(location))
         .type(MediaType.APPLICATION_JSON)
         .entity(submission.job())
@@ -161,7 +169,9 @@ public class JobResource {
           List<String> labels,
       @Parameter(description = "Jobs per page, 1 to 500") @QueryParam("limit") @DefaultValue("50")
           int limit,
-      @Parameter(description = "nextCursor of the previous page", schema = @Schema(type = SchemaType.STRING))
+      @Parameter(
+              description = "nextCursor of the previous page",
+              schema = @Schema(type = SchemaType.STRING))
           @QueryParam("cursor")
           PageCursor cursor) {
     if (limit < 1 || limit > MAX_PAGE) {
@@ -169,11 +179,7 @@ public class JobResource {
     }
     return jobs.list(
         new JobQuery(
-            states,
-            name,
-            labelFilter(labels),
-            cursor == null ? null : cursor.after(),
-            limit));
+            states, name, labelFilter(labels), cursor == null ? null : cursor.after(), limit));
   }
 
   @GET
@@ -183,11 +189,8 @@ public class JobResource {
       responseCode = "200",
       description = "The job",
       content = @Content(schema = @Schema(implementation = JobView.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  public JobView get(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id) {
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public JobView get(@PathParam("id") JobId id) {
     return jobs.get(id);
   }
 
@@ -195,36 +198,27 @@ public class JobResource {
   @Path("{id}/cancel")
   @Operation(
       summary = "Cancel a job",
-      description = "A queued job never starts; a running one is stopped and its container removed.")
+      description =
+          "A queued job never starts; a running one is stopped and its container removed.")
   @APIResponse(
       responseCode = "200",
       description = "Cancelled",
       content = @Content(schema = @Schema(implementation = JobView.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "409",
-      description = "The job has ended already",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  public JobView cancel(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id) {
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = "Conflict")
+  public JobView cancel(@PathParam("id") JobId id) {
     return jobs.cancel(id);
   }
 
   @DELETE
   @Path("{id}")
-  @Operation(summary = "Forget an ended job", description = "Deletes the job, its history and its files.")
+  @Operation(
+      summary = "Forget an ended job",
+      description = "Deletes the job, its history and its files.")
   @APIResponse(responseCode = "204", description = "Deleted")
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "409",
-      description = "The job has not ended",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  public Response delete(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id) {
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = "Conflict")
+  public Response delete(@PathParam("id") JobId id) {
     jobs.delete(id);
     return Response.noContent().build();
   }
@@ -232,13 +226,12 @@ public class JobResource {
   @GET
   @Path("{id}/output")
   @Produces("application/zip")
-  @Operation(summary = "The job's outputs as one zip", description = "What it wrote under /workspace/out.")
+  @Operation(
+      summary = "The job's outputs as one zip",
+      description = "What it wrote under /workspace/out.")
   @APIResponse(responseCode = "200", description = "output.zip")
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job, or no outputs (yet, or any more)",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  public Response output(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id) {
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Response output(@PathParam("id") JobId id) {
     return Response.ok(jobs.outputArchive(id).toFile(), "application/zip")
         .header("Content-Disposition", "attachment; filename=\"" + id + "-output.zip\"")
         .build();
@@ -251,26 +244,23 @@ public class JobResource {
       responseCode = "200",
       description = "The files",
       content = @Content(schema = @Schema(implementation = OutputListing.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job, or no outputs",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-  public OutputListing files(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id) {
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public OutputListing files(@PathParam("id") JobId id) {
     return new OutputListing(jobs.outputFiles(id));
   }
 
   @GET
   @Path("{id}/files/{path: .+}")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
-  @Operation(summary = "One file of the job's outputs", description = "Always served as a download.")
+  @Operation(
+      summary = "One file of the job's outputs",
+      description = "Always served as a download.")
   @APIResponse(responseCode = "200", description = "The file's bytes")
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job or file",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public Response file(
-      @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id,
-      @Parameter(description = "The file's path in the outputs, as listed") @PathParam("path") String path) {
+      @PathParam("id") JobId id,
+      @Parameter(description = "The file's path in the outputs, as listed") @PathParam("path")
+          String path) {
     jobs.requireOutputFile(id, path);
     StreamingOutput content = sink -> jobs.copyOutputFile(id, path, sink);
     String name = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
@@ -289,12 +279,9 @@ public class JobResource {
   @Produces(MediaType.TEXT_PLAIN)
   @Operation(summary = "The job's stored output", description = "stdout and stderr, line by line.")
   @APIResponse(responseCode = "200", description = "The lines, oldest first")
-  @APIResponse(
-      responseCode = "404",
-      description = "No such job",
-      content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public String logs(
-      @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") JobId id,
+      @PathParam("id") JobId id,
       @Parameter(description = "Only the last N lines") @QueryParam("tail") Integer tail,
       @Parameter(description = "stdout, stderr or all") @QueryParam("stream") @DefaultValue("all")
           JobLogs.StreamFilter stream,

@@ -1,18 +1,18 @@
 package dev.stevedore.job;
 
 import dev.stevedore.logs.JobLogs;
-import dev.stevedore.workspace.InputStager;
-import dev.stevedore.workspace.OutputArchive;
-import dev.stevedore.workspace.Workspaces;
 import dev.stevedore.rest.ApiException;
 import dev.stevedore.rest.InvalidRequestException;
 import dev.stevedore.rest.Problem.FieldError;
+import dev.stevedore.workspace.InputStager;
+import dev.stevedore.workspace.OutputArchive;
+import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.InputStream;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Path;
 import jakarta.validation.Validator;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -41,8 +41,8 @@ public class JobService {
 
   /**
    * Validates the spec, applies the server's defaults and limits, and queues the job. With an
-   * idempotency key, a repeated submission of the same spec returns the job made the first
-   * time; the same key with another spec is a conflict.
+   * idempotency key, a repeated submission of the same spec returns the job made the first time;
+   * the same key with another spec is a conflict.
    */
   public Submission submit(JobSpec spec, String idempotencyKey, Inputs files) {
     JobSpec effective = limits.apply(validate(spec));
@@ -89,8 +89,8 @@ public class JobService {
   }
 
   /**
-   * Cancels a queued, starting or running job. The dispatcher hears of the change and stops
-   * and removes the job's container, if it has one; the answer does not wait for that.
+   * Cancels a queued, starting or running job. The dispatcher hears of the change and stops and
+   * removes the job's container, if it has one; the answer does not wait for that.
    */
   public JobView cancel(JobId id) {
     lifecycle.transition(id, JobState.CANCELLED, "cancelled by request");
@@ -98,8 +98,8 @@ public class JobService {
   }
 
   /**
-   * Forgets an ended job: its files, its history and the job itself. A job that may still run
-   * must be cancelled first.
+   * Forgets an ended job: its files, its history and the job itself. A job that may still run must
+   * be cancelled first.
    */
   public void delete(JobId id) {
     Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
@@ -124,7 +124,8 @@ public class JobService {
     requireFiles(id);
     return outputs
         .list(id)
-        .orElseThrow(() -> new OutputsNotFoundException(id, "the job has no outputs archive (yet)"));
+        .orElseThrow(
+            () -> new OutputsNotFoundException(id, "the job has no outputs archive (yet)"));
   }
 
   /** Checks that the outputs archive holds {@code path}, as a file. */
@@ -136,7 +137,8 @@ public class JobService {
   }
 
   /** Writes one file of the outputs archive to {@code sink}. */
-  public void copyOutputFile(JobId id, String path, java.io.OutputStream sink) throws java.io.IOException {
+  public void copyOutputFile(JobId id, String path, java.io.OutputStream sink)
+      throws java.io.IOException {
     outputs.copy(id, path, sink);
   }
 
@@ -242,8 +244,7 @@ public class JobService {
           409,
           "idempotency-conflict",
           "The idempotency key was used for another job",
-          "Idempotency-Key was already used to submit job " + existing
-              + " with a different spec");
+          "Idempotency-Key was already used to submit job " + existing + " with a different spec");
     }
   }
 }

@@ -19,13 +19,25 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 @Schema(description = "A job: an image plus a command or an agent prompt, limits and a timeout.")
 @JsonbPropertyOrder({
-  "name", "image", "command", "prompt", "env", "resources", "timeoutSeconds", "priority", "retry",
-  "network", "labels"
+  "name",
+  "image",
+  "command",
+  "prompt",
+  "env",
+  "resources",
+  "timeoutSeconds",
+  "priority",
+  "retry",
+  "network",
+  "labels"
 })
 public record JobSpec(
     @Schema(description = "A name for people; need not be unique.", example = "summarize-q3")
         @Size(max = 200)
-        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]*", message = "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")
+        @Pattern(
+            regexp = "[A-Za-z0-9][A-Za-z0-9_.-]*",
+            message =
+                "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")
         String name,
     @Schema(
             required = true,
@@ -43,10 +55,13 @@ public record JobSpec(
     @Schema(description = "A prompt for an agent, given to the container as STEVEDORE_PROMPT.")
         @Size(max = 262144)
         String prompt,
-    @Schema(description = "Environment variables of the container.")
-        @Size(max = 200)
+    @Schema(description = "Environment variables of the container.") @Size(max = 200)
         Map<
-                @NotNull @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]{0,127}", message = "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)") String,
+                @NotNull
+                @Pattern(
+                    regexp = "[A-Za-z_][A-Za-z0-9_]{0,127}",
+                    message = "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)")
+                String,
                 @NotNull @Size(max = 32768) String>
             env,
     @Valid Resources resources,
@@ -57,10 +72,13 @@ public record JobSpec(
     @Valid RetryPolicy retry,
     @Schema(description = "Network of the container: none or bridge.", example = "none")
         String network,
-    @Schema(description = "Labels to find jobs by.")
-        @Size(max = 50)
+    @Schema(description = "Labels to find jobs by.") @Size(max = 50)
         Map<
-                @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_./-]{0,62}", message = "must be 1-63 letters, digits, '.', '_', '/' or '-'") String,
+                @NotNull
+                @Pattern(
+                    regexp = "[A-Za-z0-9][A-Za-z0-9_./-]{0,62}",
+                    message = "must be 1-63 letters, digits, '.', '_', '/' or '-'")
+                String,
                 @NotNull @Size(max = 255) String>
             labels) {
 

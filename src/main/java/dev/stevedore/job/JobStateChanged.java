@@ -3,9 +3,9 @@ package dev.stevedore.job;
 import java.time.Instant;
 
 /**
- * Fired once for each state change, inside the transaction that stores it. Observers that act
- * on it use {@code during = TransactionPhase.AFTER_SUCCESS}, so they never see a change that
- * was rolled back.
+ * Fired once for each state change, inside the transaction that stores it. Observers that act on it
+ * use {@code during = TransactionPhase.AFTER_SUCCESS}, so they never see a change that was rolled
+ * back.
  */
 public record JobStateChanged(
     JobId jobId, JobState from, JobState to, int attempt, String reason, Instant at) {}

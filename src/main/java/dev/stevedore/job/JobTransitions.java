@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one table of allowed state transitions. Everything that changes a job's state asks it;
- * a move it does not list is refused.
+ * The one table of allowed state transitions. Everything that changes a job's state asks it; a move
+ * it does not list is refused.
  */
 public final class JobTransitions {
 

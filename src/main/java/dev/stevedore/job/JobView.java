@@ -8,8 +8,21 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** A job as the API shows it: its spec as it runs (defaults filled in), state and history. */
 @Schema(name = "Job")
 @JsonbPropertyOrder({
-  "id", "name", "state", "attempt", "exitCode", "reason", "node", "createdAt", "startedAt",
-  "finishedAt", "updatedAt", "notBefore", "filesRemovedAt", "spec", "history"
+  "id",
+  "name",
+  "state",
+  "attempt",
+  "exitCode",
+  "reason",
+  "node",
+  "createdAt",
+  "startedAt",
+  "finishedAt",
+  "updatedAt",
+  "notBefore",
+  "filesRemovedAt",
+  "spec",
+  "history"
 })
 public record JobView(
     String id,
@@ -18,8 +31,7 @@ public record JobView(
     int attempt,
     @Schema(description = "Exit code of the container's last run, once it has ended.")
         Integer exitCode,
-    @Schema(description = "Why the job is in its state, for FAILED jobs especially.")
-        String reason,
+    @Schema(description = "Why the job is in its state, for FAILED jobs especially.") String reason,
     @Schema(description = "The node that runs or ran the job.") String node,
     Instant createdAt,
     Instant startedAt,
@@ -42,7 +54,10 @@ public record JobView(
     List<Transition> history =
         withHistory
             ? job.history().stream()
-                .map(h -> new Transition(h.from(), h.to(), h.at(), h.attempt(), h.exitCode(), h.reason()))
+                .map(
+                    h ->
+                        new Transition(
+                            h.from(), h.to(), h.at(), h.attempt(), h.exitCode(), h.reason()))
                 .toList()
             : null;
     return new JobView(

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The opaque {@code cursor} of job listings: where the previous page ended. Listings are
- * ordered by id, and ids grow with time, so a cursor stays valid while jobs are added.
+ * The opaque {@code cursor} of job listings: where the previous page ended. Listings are ordered by
+ * id, and ids grow with time, so a cursor stays valid while jobs are added.
  */
 public record PageCursor(JobId after) {
 

@@ -12,8 +12,8 @@ final class Retries {
   private Retries() {}
 
   /**
-   * The wait before the next attempt, or empty if the job has had its last one. A timed-out
-   * attempt has no meaningful exit code: it is retried only by a policy that names none.
+   * The wait before the next attempt, or empty if the job has had its last one. A timed-out attempt
+   * has no meaningful exit code: it is retried only by a policy that names none.
    */
   static Optional<Duration> delayBeforeNext(
       JobSpec.RetryPolicy policy, int attempt, JobState end, Integer exitCode) {

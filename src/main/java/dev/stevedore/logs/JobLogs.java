@@ -21,8 +21,8 @@ import java.util.Locale;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Stores each attempt's output as lines of {@code <time> <stream> <text>} in
- * {@code jobs/<id>/logs/attempt-<n>.log}, and reads them back.
+ * Stores each attempt's output as lines of {@code <time> <stream> <text>} in {@code
+ * jobs/<id>/logs/attempt-<n>.log}, and reads them back.
  */
 @ApplicationScoped
 public class JobLogs {
@@ -44,10 +44,9 @@ public class JobLogs {
   }
 
   /**
-   * Opens the log of one attempt, empty: the container's output is always read from its start,
-   * also when a restarted server adopts a running container, so a log is never doubled. Lines
-   * reach the file as they arrive; past the configured size one marker line says the rest was
-   * dropped.
+   * Opens the log of one attempt, empty: the container's output is always read from its start, also
+   * when a restarted server adopts a running container, so a log is never doubled. Lines reach the
+   * file as they arrive; past the configured size one marker line says the rest was dropped.
    */
   public Writer open(JobId job, int attempt) {
     Path file = file(job, attempt);
@@ -73,7 +72,8 @@ public class JobLogs {
     if (tail == 0) {
       return "";
     }
-    try (BufferedReader reader = Files.newBufferedReader(file(job, attempt), StandardCharsets.UTF_8)) {
+    try (BufferedReader reader =
+        Files.newBufferedReader(file(job, attempt), StandardCharsets.UTF_8)) {
       for (String stored; (stored = reader.readLine()) != null; ) {
         StoredLine line = StoredLine.parse(stored);
         if (line == null || !line.matches(selection.stream())) {
@@ -121,7 +121,10 @@ public class JobLogs {
       long size = text.getBytes(StandardCharsets.UTF_8).length + 1L;
       if (written + size > maxBytes) {
         truncated = true;
-        append(time, SERVER_STREAM, "output truncated: the job wrote more than " + maxBytes + " bytes");
+        append(
+            time,
+            SERVER_STREAM,
+            "output truncated: the job wrote more than " + maxBytes + " bytes");
         return;
       }
       written += size;

@@ -16,8 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * Brings the node up in order: data directory, database schema, the sandbox's runtime check,
- * reconciliation with the engine, the dispatcher and file retention; and says
- * in one line where the data lives, which database and which Docker engine are in use.
+ * reconciliation with the engine, the dispatcher and file retention; and says in one line where the
+ * data lives, which database and which Docker engine are in use.
  */
 @ApplicationScoped
 public class NodeStartup {
@@ -73,6 +73,11 @@ public class NodeStartup {
   private static String describe(EngineInfo engine) {
     return engine == null
         ? "Docker engine not reachable yet, jobs wait for it"
-        : "Docker engine " + engine.version() + " (API " + engine.apiVersion() + ") at " + engine.endpoint();
+        : "Docker engine "
+            + engine.version()
+            + " (API "
+            + engine.apiVersion()
+            + ") at "
+            + engine.endpoint();
   }
 }

@@ -3,8 +3,8 @@ package dev.stevedore.rest;
 import java.util.List;
 
 /**
- * A failure that the API reports to its caller as a problem document. Services throw the
- * subclasses that name what went wrong; {@link ProblemMappers} turns them into responses.
+ * A failure that the API reports to its caller as a problem document. Services throw the subclasses
+ * that name what went wrong; {@link ProblemMappers} turns them into responses.
  */
 public abstract class ApiException extends RuntimeException {
 

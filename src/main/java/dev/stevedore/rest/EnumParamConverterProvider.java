@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Reads enum query parameters case-insensitively and answers an unknown value with a 400 that
- * lists the accepted ones.
+ * Reads enum query parameters case-insensitively and answers an unknown value with a 400 that lists
+ * the accepted ones.
  */
 @Provider
 public class EnumParamConverterProvider implements ParamConverterProvider {
@@ -54,8 +54,7 @@ public class EnumParamConverterProvider implements ParamConverterProvider {
       }
       String accepted =
           Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
-      throw new InvalidParameterException(
-          parameter, "'" + value + "' is not one of " + accepted);
+      throw new InvalidParameterException(parameter, "'" + value + "' is not one of " + accepted);
     }
 
     @Override

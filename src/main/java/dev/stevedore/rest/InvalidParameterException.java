@@ -4,8 +4,8 @@ import jakarta.ws.rs.BadRequestException;
 
 /**
  * A path or query parameter that cannot be read. It is a {@link BadRequestException} because
- * Jakarta REST passes a {@code WebApplicationException} thrown while converting a parameter
- * through unchanged, where any other exception would become a bare 404.
+ * Jakarta REST passes a {@code WebApplicationException} thrown while converting a parameter through
+ * unchanged, where any other exception would become a bare 404.
  */
 public class InvalidParameterException extends BadRequestException {
 

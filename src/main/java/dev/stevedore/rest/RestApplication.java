@@ -2,11 +2,18 @@ package dev.stevedore.rest;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import org.eclipse.microprofile.openapi.annotations.Components;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.info.License;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-/** The REST API, version 1. */
+/**
+ * The REST API, version 1. The error answers every resource shares are declared here once and
+ * referred to by name ({@code @APIResponse(responseCode = "404", ref = "NotFound")}).
+ */
 @ApplicationPath("/api/v1")
 @OpenAPIDefinition(
     info =
@@ -14,6 +21,43 @@ import org.eclipse.microprofile.openapi.annotations.info.License;
             title = "Stevedore",
             version = "1",
             description =
-                "Submit jobs that run in Docker containers, follow their state and read their logs.",
-            license = @License(name = "Apache-2.0")))
+                "Submit jobs that run in hardened Docker containers, follow their state, and read"
+                    + " their logs and outputs.",
+            license = @License(name = "Apache-2.0")),
+    components =
+        @Components(
+            responses = {
+              @APIResponse(
+                  name = "Invalid",
+                  responseCode = "400",
+                  description = "The request is not valid; nothing was changed",
+                  content =
+                      @Content(
+                          mediaType = Problem.MEDIA_TYPE,
+                          schema = @Schema(implementation = Problem.class))),
+              @APIResponse(
+                  name = "NotFound",
+                  responseCode = "404",
+                  description = "No such job, or no such file of it",
+                  content =
+                      @Content(
+                          mediaType = Problem.MEDIA_TYPE,
+                          schema = @Schema(implementation = Problem.class))),
+              @APIResponse(
+                  name = "Conflict",
+                  responseCode = "409",
+                  description = "The job's state does not allow this",
+                  content =
+                      @Content(
+                          mediaType = Problem.MEDIA_TYPE,
+                          schema = @Schema(implementation = Problem.class))),
+              @APIResponse(
+                  name = "TooLarge",
+                  responseCode = "413",
+                  description = "The upload or its unpacked inputs are too large",
+                  content =
+                      @Content(
+                          mediaType = Problem.MEDIA_TYPE,
+                          schema = @Schema(implementation = Problem.class)))
+            }))
 public class RestApplication extends Application {}

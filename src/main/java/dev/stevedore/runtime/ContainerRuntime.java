@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The container engine as the orchestrator needs it. Containers are addressed by their name,
- * which the orchestrator chooses deterministically, so every call can be repeated safely.
+ * The container engine as the orchestrator needs it. Containers are addressed by their name, which
+ * the orchestrator chooses deterministically, so every call can be repeated safely.
  *
- * <p>Failures of the engine surface as {@link ContainerRuntimeException}; an image that cannot
- * be had as {@link ImageUnavailableException}.
+ * <p>Failures of the engine surface as {@link ContainerRuntimeException}; an image that cannot be
+ * had as {@link ImageUnavailableException}.
  */
 public interface ContainerRuntime {
 
@@ -22,8 +22,8 @@ public interface ContainerRuntime {
   void ensureImage(String image);
 
   /**
-   * Creates the container. If a container of that name exists already (a repeated call, or one
-   * made before a restart), it is adopted rather than a second one made.
+   * Creates the container. If a container of that name exists already (a repeated call, or one made
+   * before a restart), it is adopted rather than a second one made.
    *
    * @return the container's id
    */
@@ -33,8 +33,8 @@ public interface ContainerRuntime {
   void start(String container);
 
   /**
-   * Follows the container's output from its start, calling {@code sink} for every line, and
-   * returns when the container has stopped and its output has been read to the end.
+   * Follows the container's output from its start, calling {@code sink} for every line, and returns
+   * when the container has stopped and its output has been read to the end.
    */
   void followLogs(String container, LogSink sink);
 

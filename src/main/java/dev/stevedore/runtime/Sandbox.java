@@ -1,9 +1,9 @@
 package dev.stevedore.runtime;
 
 /**
- * How tightly a job container is confined. Containers are never privileged, never get the
- * engine's socket, and keep the engine's default seccomp profile; these are the settings an
- * administrator may relax ({@link SandboxPolicy}).
+ * How tightly a job container is confined. Containers are never privileged, never get the engine's
+ * socket, and keep the engine's default seccomp profile; these are the settings an administrator
+ * may relax ({@link SandboxPolicy}).
  *
  * @param user the user the container's processes run as, {@code uid:gid}
  * @param tmpSizeBytes size of the tmpfs on {@code /tmp}

@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The sandbox every job container gets. Only this configuration can relax it; nothing in a
- * job spec can.
+ * The sandbox every job container gets. Only this configuration can relax it; nothing in a job spec
+ * can.
  */
 @ApplicationScoped
 public class SandboxPolicy {
@@ -73,13 +73,16 @@ public class SandboxPolicy {
             wanted -> {
               if (engine == null) {
                 throw new IllegalStateException(
-                    "stevedore.sandbox.runtime is " + wanted
+                    "stevedore.sandbox.runtime is "
+                        + wanted
                         + " but the Docker engine cannot be asked whether it offers it");
               }
               if (!engine.runtimes().contains(wanted)) {
                 throw new IllegalStateException(
-                    "stevedore.sandbox.runtime is " + wanted
-                        + " but the Docker engine offers only " + engine.runtimes());
+                    "stevedore.sandbox.runtime is "
+                        + wanted
+                        + " but the Docker engine offers only "
+                        + engine.runtimes());
               }
             });
   }

@@ -21,11 +21,11 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Writes a submission's inputs into the job's {@code in/} directory: uploaded files, the
- * entries of an uploaded zip, and the prompt. Every name is checked before anything is
- * written: no absolute path, no {@code ..}, no link, nothing outside the directory. Upload size,
- * file count and unpacked size are capped by configuration. On any refusal the caller deletes
- * the job's directory, so a refused submission leaves nothing behind.
+ * Writes a submission's inputs into the job's {@code in/} directory: uploaded files, the entries of
+ * an uploaded zip, and the prompt. Every name is checked before anything is written: no absolute
+ * path, no {@code ..}, no link, nothing outside the directory. Upload size, file count and unpacked
+ * size are capped by configuration. On any refusal the caller deletes the job's directory, so a
+ * refused submission leaves nothing behind.
  */
 @ApplicationScoped
 public class InputStager {
@@ -74,7 +74,8 @@ public class InputStager {
           throw InvalidRequestException.forField(
               "prompt", "an input file is named " + PROMPT_FILE + "; it would hide the prompt");
         }
-        write(in, target, new ByteArrayInputStream(prompt.getBytes(StandardCharsets.UTF_8)), budget);
+        write(
+            in, target, new ByteArrayInputStream(prompt.getBytes(StandardCharsets.UTF_8)), budget);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the inputs", e);
@@ -85,7 +86,11 @@ public class InputStager {
     Path archive = Files.createTempFile(in.getParent(), "upload", ".zip");
     try {
       try (OutputStream out = Files.newOutputStream(archive)) {
-        copy(upload, out, maxUploadBytes, () -> tooLarge("the zip is larger than " + maxUploadBytes + " bytes"));
+        copy(
+            upload,
+            out,
+            maxUploadBytes,
+            () -> tooLarge("the zip is larger than " + maxUploadBytes + " bytes"));
       }
       try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
         List<ZipArchiveEntry> entries = Collections.list(zip.getEntries());
@@ -132,8 +137,8 @@ public class InputStager {
   }
 
   /**
-   * The path a relative name stands for under {@code root}; anything that could land elsewhere
-   * is refused.
+   * The path a relative name stands for under {@code root}; anything that could land elsewhere is
+   * refused.
    */
   static Path resolveInside(Path root, String name) {
     String why = null;
@@ -172,17 +177,26 @@ public class InputStager {
       throws IOException {
     createDirectories(root, target.getParent());
     if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw InvalidRequestException.forField("files", "'" + target.getFileName() + "' is given twice");
+      throw InvalidRequestException.forField(
+          "files", "'" + target.getFileName() + "' is given twice");
     }
     try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
-      budget.unpacked += copy(content, out, maxUnpackedBytes - budget.unpacked,
-          () -> tooLarge("the inputs unpack to more than " + maxUnpackedBytes + " bytes"));
+      budget.unpacked +=
+          copy(
+              content,
+              out,
+              maxUnpackedBytes - budget.unpacked,
+              () -> tooLarge("the inputs unpack to more than " + maxUnpackedBytes + " bytes"));
     }
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
   }
 
   /** Copies at most {@code limit} bytes; more is refused with {@code overflow}. */
-  private static long copy(InputStream in, OutputStream out, long limit, java.util.function.Supplier<RuntimeException> overflow)
+  private static long copy(
+      InputStream in,
+      OutputStream out,
+      long limit,
+      java.util.function.Supplier<RuntimeException> overflow)
       throws IOException {
     byte[] buffer = new byte[64 * 1024];
     long total = 0;

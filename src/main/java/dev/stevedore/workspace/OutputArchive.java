@@ -24,9 +24,9 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * A job's outputs: what it wrote under {@code /workspace/out}, archived as {@code output.zip}
- * when it ends. Links are never followed, so a job cannot bring host files into its archive;
- * single files are served from the archive by exact entry name, never from a path on disk.
+ * A job's outputs: what it wrote under {@code /workspace/out}, archived as {@code output.zip} when
+ * it ends. Links are never followed, so a job cannot bring host files into its archive; single
+ * files are served from the archive by exact entry name, never from a path on disk.
  */
 @ApplicationScoped
 public class OutputArchive {
@@ -123,12 +123,14 @@ public class OutputArchive {
   }
 
   private static void checkPath(String path) {
-    boolean bad = path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.indexOf('\0') >= 0;
+    boolean bad =
+        path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.indexOf('\0') >= 0;
     for (String segment : path.split("/")) {
       bad |= segment.equals("..") || segment.equals(".");
     }
     if (bad) {
-      throw new InvalidParameterException("path", "'" + path + "' is not a file of the job's outputs");
+      throw new InvalidParameterException(
+          "path", "'" + path + "' is not a file of the job's outputs");
     }
   }
 }

@@ -91,8 +91,8 @@ public class Workspaces {
   }
 
   /**
-   * Readies the job's directories for a new attempt: inputs present, and an empty output
-   * directory that the container's unprivileged user can write.
+   * Readies the job's directories for a new attempt: inputs present, and an empty output directory
+   * that the container's unprivileged user can write.
    */
   public void prepareAttempt(JobId id) {
     try {
@@ -126,7 +126,8 @@ public class Workspaces {
         root,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Files.deleteIfExists(file);
             return FileVisitResult.CONTINUE;
           }

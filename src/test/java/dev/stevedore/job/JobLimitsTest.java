@@ -31,8 +31,10 @@ class JobLimitsTest {
     return limits;
   }
 
-  private static JobSpec spec(JobSpec.Resources resources, Integer timeout, Integer priority, String network) {
-    return new JobSpec(null, "img", null, null, null, resources, timeout, priority, null, network, null);
+  private static JobSpec spec(
+      JobSpec.Resources resources, Integer timeout, Integer priority, String network) {
+    return new JobSpec(
+        null, "img", null, null, null, resources, timeout, priority, null, network, null);
   }
 
   @Test
@@ -48,7 +50,8 @@ class JobLimitsTest {
 
   @Test
   void keepsValuesWithinTheMaxima() {
-    JobSpec effective = limits.apply(spec(new JobSpec.Resources(2.0, 1024, 1000), 7200, 100, "none"));
+    JobSpec effective =
+        limits.apply(spec(new JobSpec.Resources(2.0, 1024, 1000), 7200, 100, "none"));
 
     assertEquals(new JobSpec.Resources(2.0, 1024, 1000), effective.resources());
     assertEquals(7200, effective.timeoutSeconds());

@@ -45,7 +45,8 @@ class JobTransitionsTest {
         assertDoesNotThrow(() -> JobTransitions.check(JOB, from, to));
       } else {
         IllegalTransitionException refused =
-            assertThrows(IllegalTransitionException.class, () -> JobTransitions.check(JOB, from, to));
+            assertThrows(
+                IllegalTransitionException.class, () -> JobTransitions.check(JOB, from, to));
         assertEquals(409, refused.status());
         assertTrue(refused.getMessage().contains(from.name()));
       }

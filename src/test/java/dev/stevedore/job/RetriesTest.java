@@ -17,21 +17,26 @@ class RetriesTest {
 
   @Test
   void backoffDoublesWithEachAttemptUntilTheLastOne() {
-    assertEquals(Optional.of(Duration.ofSeconds(10)), Retries.delayBeforeNext(ANY_FAILURE, 1, FAILED, 1));
-    assertEquals(Optional.of(Duration.ofSeconds(20)), Retries.delayBeforeNext(ANY_FAILURE, 2, FAILED, 1));
+    assertEquals(
+        Optional.of(Duration.ofSeconds(10)), Retries.delayBeforeNext(ANY_FAILURE, 1, FAILED, 1));
+    assertEquals(
+        Optional.of(Duration.ofSeconds(20)), Retries.delayBeforeNext(ANY_FAILURE, 2, FAILED, 1));
     assertEquals(Optional.empty(), Retries.delayBeforeNext(ANY_FAILURE, 3, FAILED, 1));
   }
 
   @Test
   void onlyFailuresAndTimeoutsAreRetried() {
     assertEquals(Optional.empty(), Retries.delayBeforeNext(ANY_FAILURE, 1, SUCCEEDED, 0));
-    assertEquals(Optional.of(Duration.ofSeconds(10)), Retries.delayBeforeNext(ANY_FAILURE, 1, TIMED_OUT, 137));
+    assertEquals(
+        Optional.of(Duration.ofSeconds(10)),
+        Retries.delayBeforeNext(ANY_FAILURE, 1, TIMED_OUT, 137));
     assertEquals(Optional.empty(), Retries.delayBeforeNext(null, 1, FAILED, 1));
   }
 
   @Test
   void exitCodeListNarrowsWhatIsRetried() {
-    assertEquals(Optional.of(Duration.ofSeconds(10)), Retries.delayBeforeNext(ONLY_75, 1, FAILED, 75));
+    assertEquals(
+        Optional.of(Duration.ofSeconds(10)), Retries.delayBeforeNext(ONLY_75, 1, FAILED, 75));
     assertEquals(Optional.empty(), Retries.delayBeforeNext(ONLY_75, 1, FAILED, 1));
     assertEquals(Optional.empty(), Retries.delayBeforeNext(ONLY_75, 1, FAILED, null));
     assertEquals(Optional.empty(), Retries.delayBeforeNext(ONLY_75, 1, TIMED_OUT, 75));

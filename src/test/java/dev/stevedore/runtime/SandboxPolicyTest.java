@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class SandboxPolicyTest {
 
   private static EngineInfo engineWith(String... runtimes) {
-    return new EngineInfo("unix:///var/run/docker.sock", "20.10", "1.41", "linux", Set.of(runtimes));
+    return new EngineInfo(
+        "unix:///var/run/docker.sock", "20.10", "1.41", "linux", Set.of(runtimes));
   }
 
   private static SandboxPolicy policy(String runtime) {

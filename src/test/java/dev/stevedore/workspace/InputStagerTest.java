@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.stevedore.rest.InvalidRequestException;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class InputStagerTest {
 
@@ -22,7 +22,20 @@ class InputStagerTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", " ", "..", "../x", "a/../../x", "a/..", "/etc/passwd", "\\\\server\\share", "C:/x", "C:x", "a\\..\\x", "x\u0000y"})
+      strings = {
+        "",
+        " ",
+        "..",
+        "../x",
+        "a/../../x",
+        "a/..",
+        "/etc/passwd",
+        "\\\\server\\share",
+        "C:/x",
+        "C:x",
+        "a\\..\\x",
+        "x\u0000y"
+      })
   void namesThatCouldLeaveAreRefused(String name) {
     assertThrows(InvalidRequestException.class, () -> InputStager.resolveInside(ROOT, name));
   }

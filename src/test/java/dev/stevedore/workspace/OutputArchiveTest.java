@@ -38,7 +38,9 @@ class OutputArchiveTest {
     assertEquals(2, count);
     List<OutputArchive.OutputFile> files = archive.list(id).orElseThrow();
     assertEquals(
-        List.of(new OutputArchive.OutputFile("result.txt", 6), new OutputArchive.OutputFile("sub/more.txt", 4)),
+        List.of(
+            new OutputArchive.OutputFile("result.txt", 6),
+            new OutputArchive.OutputFile("sub/more.txt", 4)),
         files);
     assertTrue(archive.has(id, "sub/more.txt"));
     assertFalse(archive.has(id, "link.txt"));

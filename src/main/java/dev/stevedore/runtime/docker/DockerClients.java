@@ -16,9 +16,9 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The two Docker clients the server owns. Log streams and waits hold a connection for as long
- * as a container runs, so they get a client of their own: short calls (create, start, stop)
- * never queue behind them.
+ * The two Docker clients the server owns. Log streams and waits hold a connection for as long as a
+ * container runs, so they get a client of their own: short calls (create, start, stop) never queue
+ * behind them.
  */
 @ApplicationScoped
 public class DockerClients {

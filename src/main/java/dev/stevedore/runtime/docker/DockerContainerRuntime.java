@@ -9,16 +9,16 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Ulimit;
-import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.api.model.Volume;
 import dev.stevedore.runtime.ContainerExit;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
@@ -47,11 +47,11 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
- * {@link ContainerRuntime} on the Docker Engine API through docker-java. Every call to the
- * daemon is guarded by MicroProfile Fault Tolerance: a timeout, retries where the call can be
- * repeated safely, a circuit breaker so that a dead daemon is not hammered, and a bulkhead.
- * Each bound can be tuned with MicroProfile Config, for example
- * {@code dev.stevedore.runtime.docker.DockerContainerRuntime/create/Timeout/value=30000}.
+ * {@link ContainerRuntime} on the Docker Engine API through docker-java. Every call to the daemon
+ * is guarded by MicroProfile Fault Tolerance: a timeout, retries where the call can be repeated
+ * safely, a circuit breaker so that a dead daemon is not hammered, and a bulkhead. Each bound can
+ * be tuned with MicroProfile Config, for example {@code
+ * dev.stevedore.runtime.docker.DockerContainerRuntime/create/Timeout/value=30000}.
  */
 @ApplicationScoped
 public class DockerContainerRuntime implements ContainerRuntime {
@@ -156,7 +156,10 @@ public class DockerContainerRuntime implements ContainerRuntime {
       return create.exec().getId();
     } catch (ConflictException exists) {
       // Created by an earlier try of this call, or before a restart: adopt it.
-      String id = call("inspect " + spec.name(), () -> docker.inspectContainerCmd(spec.name()).exec().getId());
+      String id =
+          call(
+              "inspect " + spec.name(),
+              () -> docker.inspectContainerCmd(spec.name()).exec().getId());
       LOG.info(() -> "Adopting existing container " + spec.name());
       return id;
     } catch (NotFoundException noImage) {
@@ -167,8 +170,8 @@ public class DockerContainerRuntime implements ContainerRuntime {
   }
 
   /**
-   * The container's confinement: resource limits, the sandbox, and the job's own directories
-   * as its only host paths. Never privileged; the engine's default seccomp profile stays.
+   * The container's confinement: resource limits, the sandbox, and the job's own directories as its
+   * only host paths. Never privileged; the engine's default seccomp profile stays.
    */
   private static HostConfig hostConfig(ContainerSpec spec) {
     Sandbox sandbox = spec.sandbox();
@@ -223,8 +226,8 @@ public class DockerContainerRuntime implements ContainerRuntime {
   }
 
   /**
-   * Not guarded by a timeout or retries: the stream lasts as long as the container, and a
-   * broken stream is not a failed job ({@link #awaitExit} tells how it ended).
+   * Not guarded by a timeout or retries: the stream lasts as long as the container, and a broken
+   * stream is not a failed job ({@link #awaitExit} tells how it ended).
    */
   @Override
   public void followLogs(String container, LogSink sink) {
@@ -283,7 +286,8 @@ public class DockerContainerRuntime implements ContainerRuntime {
               || Boolean.TRUE.equals(state.getPaused())
               || Boolean.TRUE.equals(state.getRestarting());
       boolean ended = !running && !"created".equals(state.getStatus());
-      return Optional.of(new ContainerStatus(inspected.getId(), running, ended ? exitOf(state) : null));
+      return Optional.of(
+          new ContainerStatus(inspected.getId(), running, ended ? exitOf(state) : null));
     } catch (NotFoundException absent) {
       return Optional.empty();
     } catch (RuntimeException e) {
@@ -321,7 +325,12 @@ public class DockerContainerRuntime implements ContainerRuntime {
   @Bulkhead(32)
   public void remove(String container) {
     try {
-      clients.control().removeContainerCmd(container).withForce(true).withRemoveVolumes(true).exec();
+      clients
+          .control()
+          .removeContainerCmd(container)
+          .withForce(true)
+          .withRemoveVolumes(true)
+          .exec();
     } catch (NotFoundException alreadyGone) {
       // Removed already, or never created.
     } catch (ConflictException removalInProgress) {

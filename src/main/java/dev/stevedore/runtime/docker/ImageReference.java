@@ -1,8 +1,8 @@
 package dev.stevedore.runtime.docker;
 
 /**
- * An image reference split the way the pull API wants it. A reference without a tag means
- * {@code latest}: the API would otherwise pull every tag of the repository.
+ * An image reference split the way the pull API wants it. A reference without a tag means {@code
+ * latest}: the API would otherwise pull every tag of the repository.
  */
 record ImageReference(String repository, String tagOrDigest) {
 

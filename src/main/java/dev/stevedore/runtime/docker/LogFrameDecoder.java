@@ -9,9 +9,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * Turns Docker's multiplexed log frames into lines. Each frame starts with the time Docker
- * received it ({@code timestamps=true}); a long line can arrive in several frames, so bytes are
- * kept per stream until the newline, and decoded only then, whole.
+ * Turns Docker's multiplexed log frames into lines. Each frame starts with the time Docker received
+ * it ({@code timestamps=true}); a long line can arrive in several frames, so bytes are kept per
+ * stream until the newline, and decoded only then, whole.
  */
 final class LogFrameDecoder {
 

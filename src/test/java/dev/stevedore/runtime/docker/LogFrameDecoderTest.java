@@ -25,17 +25,20 @@ class LogFrameDecoderTest {
     decoder.accept(frame(StreamType.STDERR, "2026-11-21T07:34:41Z oops\n"));
 
     assertEquals(
-        List.of(
-            "STDOUT 2026-11-21T07:34:40.123456789Z hello",
-            "STDERR 2026-11-21T07:34:41Z oops"),
+        List.of("STDOUT 2026-11-21T07:34:40.123456789Z hello", "STDERR 2026-11-21T07:34:41Z oops"),
         lines);
   }
 
   @Test
   void joinsALineSplitAcrossFramesEvenInsideACharacter() {
     byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
-    byte[] head = concat("2026-11-21T07:34:40Z price 5".getBytes(StandardCharsets.UTF_8), new byte[] {euro[0]});
-    byte[] tail = concat("2026-11-21T07:34:40.5Z ".getBytes(StandardCharsets.UTF_8), new byte[] {euro[1], euro[2], '\n'});
+    byte[] head =
+        concat(
+            "2026-11-21T07:34:40Z price 5".getBytes(StandardCharsets.UTF_8), new byte[] {euro[0]});
+    byte[] tail =
+        concat(
+            "2026-11-21T07:34:40.5Z ".getBytes(StandardCharsets.UTF_8),
+            new byte[] {euro[1], euro[2], '\n'});
 
     decoder.accept(new Frame(StreamType.STDOUT, head));
     decoder.accept(new Frame(StreamType.STDOUT, tail));

@@ -135,6 +135,45 @@ class LimitsIT {
     }
   }
 
+  @Test
+  void retriesWithoutBackoffRunEachAttemptOnce() {
+    String spec =
+        job("echo attempt $STEVEDORE_ATTEMPT; sleep 1; [ \"$STEVEDORE_ATTEMPT\" -ge 3 ] || exit 9")
+            .add("retry", Json.createObjectBuilder().add("maxAttempts", 3))
+            .build()
+            .toString();
+    String id = submit(spec).getString("id");
+
+    JsonObject ended =
+        Api.awaitState(id, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "CANCELLED");
+
+    assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
+    List<String> states =
+        ended.getJsonArray("history").getValuesAs(JsonObject.class).stream()
+            .map(h -> h.getInt("attempt") + ":" + h.getString("to"))
+            .toList();
+    assertEquals(
+        List.of(
+            "1:QUEUED",
+            "1:STARTING",
+            "1:RUNNING",
+            "1:FAILED",
+            "2:QUEUED",
+            "2:STARTING",
+            "2:RUNNING",
+            "2:FAILED",
+            "3:QUEUED",
+            "3:STARTING",
+            "3:RUNNING",
+            "3:SUCCEEDED"),
+        states);
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      assertEquals(
+          "attempt " + attempt + "\n",
+          Api.get("/api/v1/jobs/" + id + "/logs?attempt=" + attempt).body());
+    }
+  }
+
   private static Instant startOfAttempt(List<JsonObject> history, int attempt) {
     return history.stream()
         .filter(h -> h.getString("to").equals("STARTING") && h.getInt("attempt") == attempt)

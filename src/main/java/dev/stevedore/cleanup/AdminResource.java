@@ -43,6 +43,9 @@ public class AdminResource {
       throw new InvalidParameterException(
           "finishedBefore", "not an ISO-8601 instant such as 2026-11-21T08:00:00Z");
     }
+    if (cutoff.isAfter(Instant.now())) {
+      throw new InvalidParameterException("finishedBefore", "must not be in the future");
+    }
     return retention.clean(cutoff);
   }
 }

@@ -10,7 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -63,16 +65,28 @@ public class FileRetention {
     return Instant.now().minus(Duration.ofDays(retentionDays));
   }
 
-  /** Deletes the files of every job that ended before {@code finishedBefore}. */
+  /**
+   * Deletes the files of every job that ended before {@code finishedBefore}. A job whose files
+   * cannot be deleted is logged and passed over; the next run tries it again.
+   */
   public synchronized Report clean(Instant finishedBefore) {
     int cleaned = 0;
-    for (List<JobId> batch = repository.finishedWithFilesBefore(finishedBefore, BATCH);
-        !batch.isEmpty();
-        batch = repository.finishedWithFilesBefore(finishedBefore, BATCH)) {
-      for (JobId id : batch) {
-        workspaces.deleteJobFiles(id);
-        repository.markFilesRemoved(id, Instant.now());
-        cleaned++;
+    Set<JobId> failed = new HashSet<>();
+    while (true) {
+      List<JobId> batch = repository.finishedWithFilesBefore(finishedBefore, BATCH + failed.size());
+      List<JobId> todo = batch.stream().filter(id -> !failed.contains(id)).toList();
+      if (todo.isEmpty()) {
+        break;
+      }
+      for (JobId id : todo) {
+        try {
+          workspaces.deleteJobFiles(id);
+          repository.markFilesRemoved(id, Instant.now());
+          cleaned++;
+        } catch (RuntimeException e) {
+          failed.add(id);
+          LOG.log(Level.WARNING, "Could not remove the files of job " + id, e);
+        }
       }
     }
     if (cleaned > 0) {

@@ -141,8 +141,11 @@ public class Dispatcher {
         }
         for (JobId id : candidates) {
           // In flight before the claim, so that the reconciler never sees a claimed job as
-          // abandoned.
-          inFlight.add(id);
+          // abandoned. A job still in flight is a retry whose previous runner is finishing:
+          // it is left for the pass that runner's end requests.
+          if (!inFlight.add(id)) {
+            continue;
+          }
           if (claim(id)) {
             running.incrementAndGet();
             executor.execute(() -> runAndRelease(id, runner::run));

@@ -4,6 +4,7 @@ import dev.stevedore.job.IllegalTransitionException;
 import dev.stevedore.job.Job;
 import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobLifecycle;
+import dev.stevedore.job.JobNotFoundException;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobSpec;
 import dev.stevedore.job.JobState;
@@ -14,6 +15,7 @@ import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.ContainerRuntimeException;
 import dev.stevedore.runtime.ContainerSpec;
+import dev.stevedore.runtime.ContainerStatus;
 import dev.stevedore.runtime.ImageUnavailableException;
 import dev.stevedore.runtime.SandboxPolicy;
 import dev.stevedore.workspace.InputStager;
@@ -66,6 +68,16 @@ public class JobRunner {
 
   /** Runs a job the dispatcher has claimed (STARTING). */
   public void run(JobId id) {
+    try {
+      runAttempt(id);
+    } finally {
+      if (repository.find(id).isEmpty()) {
+        workspaces.deleteJobFiles(id); // cancelled and deleted while it started
+      }
+    }
+  }
+
+  private void runAttempt(JobId id) {
     Job job = repository.find(id).orElse(null);
     if (job == null || job.state() != JobState.STARTING) {
       return;
@@ -76,7 +88,14 @@ public class JobRunner {
     try {
       workspaces.prepareAttempt(id);
       runtime.ensureImage(spec.image());
+      if (!stillStarting(id)) {
+        return; // cancelled during the pull
+      }
       runtime.create(containerSpec(id, attempt, container, spec));
+      if (!stillStarting(id)) {
+        removeQuietly(container);
+        return;
+      }
       runtime.start(container);
     } catch (ImageUnavailableException e) {
       end(id, JobState.FAILED, null, e.getMessage());
@@ -86,7 +105,7 @@ public class JobRunner {
       return;
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "Job " + id + " could not be started", e);
-      end(id, JobState.FAILED, null, "internal error: " + e.getMessage());
+      end(id, JobState.FAILED, null, "internal error; the server log has the details");
       removeQuietly(container);
       return;
     }
@@ -110,15 +129,21 @@ public class JobRunner {
     String container = ContainerLabels.containerName(id.value(), attempt);
     try {
       if (job.state() == JobState.STARTING) {
-        runtime.start(container);
-        if (!moved(
-            () -> lifecycle.transition(id, JobState.RUNNING, "container adopted and started"))) {
+        // Start only a container that never ran: one that has run must not run again.
+        var status = runtime.status(container).orElse(null);
+        if (status == null) {
+          return; // the reconciler requeues it
+        }
+        if (!status.running() && status.exit() == null) {
+          runtime.start(container);
+        }
+        if (!moved(() -> lifecycle.transition(id, JobState.RUNNING, "container adopted"))) {
           removeQuietly(container);
           return;
         }
         job = repository.find(id).orElseThrow();
       }
-      LOG.info("Adopting the running container of job " + id);
+      LOG.info("Adopting the container of job " + id);
       supervise(id, attempt, container, job.spec().timeoutSeconds(), job.startedAt());
     } catch (ContainerRuntimeException | FaultToleranceException e) {
       LOG.warning("Job " + id + " could not be adopted yet: " + e.getMessage());
@@ -133,9 +158,11 @@ public class JobRunner {
     ScheduledFuture<?> deadline =
         scheduler.schedule(
             () -> {
-              timedOut.set(true);
-              LOG.info("Job " + id + " reached its deadline of " + timeoutSeconds + " s");
-              stopQuietly(container);
+              if (isRunning(container)) { // not one that ended while nobody watched
+                timedOut.set(true);
+                LOG.info("Job " + id + " reached its deadline of " + timeoutSeconds + " s");
+                stopQuietly(container);
+              }
             },
             Math.max(0, left.toMillis()),
             TimeUnit.MILLISECONDS);
@@ -198,16 +225,31 @@ public class JobRunner {
     }
   }
 
+  private boolean isRunning(String container) {
+    try {
+      return runtime.status(container).map(ContainerStatus::running).orElse(false);
+    } catch (RuntimeException e) {
+      return true; // cannot tell: enforce the deadline
+    }
+  }
+
+  private boolean stillStarting(JobId id) {
+    return repository.find(id).map(j -> j.state() == JobState.STARTING).orElse(false);
+  }
+
   private void end(JobId id, JobState state, Integer exitCode, String reason) {
     moved(() -> lifecycle.finish(id, state, exitCode, reason));
   }
 
-  /** Applies a transition unless the job was cancelled meanwhile: the cancellation stands. */
+  /**
+   * Applies a transition unless the job was cancelled (or cancelled and deleted) meanwhile: the
+   * cancellation stands.
+   */
   private static boolean moved(Runnable transition) {
     try {
       transition.run();
       return true;
-    } catch (IllegalTransitionException e) {
+    } catch (IllegalTransitionException | JobNotFoundException e) {
       LOG.fine(e::getMessage);
       return false;
     }

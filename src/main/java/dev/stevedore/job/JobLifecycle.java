@@ -19,6 +19,7 @@ public class JobLifecycle {
   private static final Logger LOG = Logger.getLogger(JobLifecycle.class.getName());
   private static final int ATTEMPTS = 5;
   private static final int MAX_REASON = 2000;
+  private static final Duration ENGINE_WAIT = Duration.ofSeconds(5);
 
   @Inject JobRepository repository;
 
@@ -30,6 +31,15 @@ public class JobLifecycle {
   /** QUEUED to STARTING on this node: the caller now owns the job's next attempt. */
   public Job claim(JobId id, String node) {
     return transition(id, JobState.STARTING, "dispatched to node " + node, job -> job.node(node));
+  }
+
+  /**
+   * STARTING back to QUEUED: the engine could not be reached. The job waits a little before it is
+   * tried again, so that an engine that fails fast does not make it spin.
+   */
+  public Job waitForEngine(JobId id, String reason) {
+    return transition(
+        id, JobState.QUEUED, reason, job -> job.notBefore(Instant.now().plus(ENGINE_WAIT)));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.stevedore.job;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -85,7 +86,9 @@ public record JobSpec(
   /** Resource limits of the container. */
   @JsonbPropertyOrder({"cpus", "memoryMb", "pids"})
   public record Resources(
-      @Schema(description = "CPUs the container may use.", example = "1.0") @Positive Double cpus,
+      @Schema(description = "CPUs the container may use, at least 0.01.", example = "1.0")
+          @DecimalMin(value = "0.01", message = "must be at least 0.01")
+          Double cpus,
       @Schema(description = "Memory limit in MiB; swap is not allowed beyond it.", example = "512")
           @Positive
           Integer memoryMb,

@@ -1,27 +1,58 @@
 package dev.stevedore.node;
 
+import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The name of this node: configured, else the host name. It labels the node's containers. */
+/**
+ * The name of this node, on its containers' labels and its jobs. Configured, or else the host name
+ * at the first start, kept in the data directory: a node whose host name changes (a server in a
+ * container, say) must still recognise its own containers after a restart.
+ */
 @ApplicationScoped
 public class NodeIdentity {
+
+  private static final String FILE = "node-name";
 
   @Inject
   @ConfigProperty(name = "stevedore.node.name")
   Optional<String> configured;
 
+  @Inject Workspaces workspaces;
+
   private String name;
 
   public synchronized String name() {
     if (name == null) {
-      name = configured.filter(n -> !n.isBlank()).orElseGet(NodeIdentity::hostName);
+      name = configured.map(String::trim).filter(n -> !n.isEmpty()).orElseGet(this::remembered);
     }
     return name;
+  }
+
+  private String remembered() {
+    Path file = workspaces.dataDir().resolve(FILE);
+    try {
+      if (Files.isRegularFile(file)) {
+        String kept = Files.readString(file, StandardCharsets.UTF_8).trim();
+        if (!kept.isEmpty()) {
+          return kept;
+        }
+      }
+      String host = hostName();
+      Files.writeString(file, host + "\n", StandardCharsets.UTF_8);
+      return host;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot keep the node name in " + file, e);
+    }
   }
 
   private static String hostName() {

@@ -63,7 +63,12 @@ public class InputStager {
       for (Upload file : files) {
         Path target = resolveInside(in, file.name());
         budget.addFile(file.name());
+        long before = budget.unpacked;
         write(in, target, file.content(), budget);
+        budget.uploaded += budget.unpacked - before;
+        if (budget.uploaded > maxUploadBytes) { // a chunked request has no Content-Length
+          throw tooLarge("the upload is larger than " + maxUploadBytes + " bytes");
+        }
       }
       if (zip != null) {
         unzip(in, zip, budget);
@@ -77,6 +82,8 @@ public class InputStager {
         write(
             in, target, new ByteArrayInputStream(prompt.getBytes(StandardCharsets.UTF_8)), budget);
       }
+    } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
+      throw InvalidRequestException.forField("files", "two inputs claim the same path");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the inputs", e);
     }
@@ -96,9 +103,7 @@ public class InputStager {
         List<ZipArchiveEntry> entries = Collections.list(zip.getEntries());
         for (ZipArchiveEntry entry : entries) {
           check(in, entry);
-          if (!entry.isDirectory()) {
-            budget.addFile(entry.getName());
-          }
+          budget.addFile(entry.getName());
         }
         for (ZipArchiveEntry entry : entries) {
           Path target = resolveInside(in, entry.getName());
@@ -218,6 +223,7 @@ public class InputStager {
   private final class Budget {
     int files;
     long unpacked;
+    long uploaded;
 
     void addFile(String name) {
       if (++files > maxFiles) {

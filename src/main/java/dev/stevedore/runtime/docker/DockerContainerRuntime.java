@@ -21,6 +21,7 @@ import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.Volume;
 import dev.stevedore.runtime.ContainerExit;
 import dev.stevedore.runtime.ContainerLabels;
+import dev.stevedore.runtime.ContainerRefusedException;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.ContainerRuntimeException;
 import dev.stevedore.runtime.ContainerSpec;
@@ -66,7 +67,7 @@ public class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   @Timeout(10_000)
-  @Retry(maxRetries = 2, delay = 200)
+  @Retry(maxRetries = 2, delay = 200, abortOn = ContainerRefusedException.class)
   public EngineInfo info() {
     Version version = call("read the engine version", () -> clients.control().versionCmd().exec());
     Info info = call("read the engine's facts", () -> clients.control().infoCmd().exec());
@@ -91,7 +92,10 @@ public class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   @Timeout(900_000)
-  @CircuitBreaker(skipOn = ImageUnavailableException.class)
+  @CircuitBreaker(
+      requestVolumeThreshold = 10,
+      delay = 10_000,
+      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   @Bulkhead(32)
   public void ensureImage(String image) {
     try {
@@ -132,8 +136,14 @@ public class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   @Timeout(30_000)
-  @Retry(maxRetries = 2, delay = 500, abortOn = ImageUnavailableException.class)
-  @CircuitBreaker(skipOn = ImageUnavailableException.class)
+  @Retry(
+      maxRetries = 2,
+      delay = 500,
+      abortOn = {ImageUnavailableException.class, ContainerRefusedException.class})
+  @CircuitBreaker(
+      requestVolumeThreshold = 10,
+      delay = 10_000,
+      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   @Bulkhead(32)
   public String create(ContainerSpec spec) {
     DockerClient docker = clients.control();
@@ -212,8 +222,11 @@ public class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   @Timeout(30_000)
-  @Retry(maxRetries = 2, delay = 500)
-  @CircuitBreaker
+  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
+  @CircuitBreaker(
+      requestVolumeThreshold = 10,
+      delay = 10_000,
+      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   @Bulkhead(32)
   public void start(String container) {
     try {
@@ -258,8 +271,11 @@ public class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  @Retry(maxRetries = 3, delay = 1000)
-  @CircuitBreaker
+  @Retry(maxRetries = 3, delay = 1000, abortOn = ContainerRefusedException.class)
+  @CircuitBreaker(
+      requestVolumeThreshold = 10,
+      delay = 10_000,
+      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   public ContainerExit awaitExit(String container) {
     try {
       clients
@@ -268,6 +284,8 @@ public class DockerContainerRuntime implements ContainerRuntime {
           .exec(new WaitContainerResultCallback())
           .awaitStatusCode();
       return exitOf(clients.control().inspectContainerCmd(container).exec().getState());
+    } catch (NotFoundException gone) {
+      throw new ContainerRefusedException("Container " + container + " is gone", gone);
     } catch (RuntimeException e) {
       throw failure("wait for " + container, e);
     }
@@ -275,8 +293,11 @@ public class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   @Timeout(30_000)
-  @Retry(maxRetries = 2, delay = 500)
-  @CircuitBreaker
+  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
+  @CircuitBreaker(
+      requestVolumeThreshold = 10,
+      delay = 10_000,
+      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   public Optional<ContainerStatus> status(String container) {
     try {
       InspectContainerResponse inspected = clients.control().inspectContainerCmd(container).exec();
@@ -305,8 +326,11 @@ public class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   @Timeout(180_000)
-  @Retry(maxRetries = 2, delay = 500)
-  @CircuitBreaker
+  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
+  @CircuitBreaker(
+      requestVolumeThreshold = 10,
+      delay = 10_000,
+      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   @Bulkhead(32)
   public void stop(String container, Duration grace) {
     try {
@@ -320,8 +344,11 @@ public class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   @Timeout(60_000)
-  @Retry(maxRetries = 2, delay = 500)
-  @CircuitBreaker
+  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
+  @CircuitBreaker(
+      requestVolumeThreshold = 10,
+      delay = 10_000,
+      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   @Bulkhead(32)
   public void remove(String container) {
     try {
@@ -342,8 +369,11 @@ public class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   @Timeout(30_000)
-  @Retry(maxRetries = 2, delay = 500)
-  @CircuitBreaker
+  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
+  @CircuitBreaker(
+      requestVolumeThreshold = 10,
+      delay = 10_000,
+      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   public List<ManagedContainer> listManaged() {
     List<Container> containers =
         call(
@@ -380,9 +410,13 @@ public class DockerContainerRuntime implements ContainerRuntime {
     if (e instanceof ContainerRuntimeException known) {
       return known;
     }
+    if (e instanceof DockerException docker && docker.getHttpStatus() < 500) {
+      return new ContainerRefusedException(
+          "Docker engine refused to " + what + ": " + engineMessage(docker), e);
+    }
     if (e instanceof DockerException docker) {
       return new ContainerRuntimeException(
-          "Docker engine refused to " + what + ": " + engineMessage(docker), false, e);
+          "Docker engine failed to " + what + ": " + engineMessage(docker), false, e);
     }
     return new ContainerRuntimeException(
         "Docker engine at " + clients.host() + " could not " + what + ": " + e.getMessage(),

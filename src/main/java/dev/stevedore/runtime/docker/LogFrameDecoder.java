@@ -15,6 +15,9 @@ import java.time.format.DateTimeParseException;
  */
 final class LogFrameDecoder {
 
+  /** A line longer than this is handed over in pieces, so a job cannot fill the heap. */
+  static final int MAX_LINE_BYTES = 64 * 1024;
+
   private final LogSink sink;
   private final Pending stdout = new Pending(LogSink.Stream.STDOUT);
   private final Pending stderr = new Pending(LogSink.Stream.STDERR);
@@ -42,7 +45,7 @@ final class LogFrameDecoder {
           pending.time = frameTime;
         }
         pending.bytes.write(payload, textStart, i - textStart);
-        if (newline) {
+        if (newline || pending.bytes.size() >= MAX_LINE_BYTES) {
           pending.emit();
         }
         textStart = i + 1;

@@ -55,6 +55,19 @@ class LogFrameDecoderTest {
     assertEquals(List.of("STDOUT 2026-11-21T07:34:40Z a", "STDOUT 2026-11-21T07:34:41Z b"), lines);
   }
 
+  @Test
+  void aLineWithoutEndIsHandedOverInPiecesSoItCannotFillTheHeap() {
+    byte[] chunk = new byte[16 * 1024];
+    java.util.Arrays.fill(chunk, (byte) 'x');
+    for (int i = 0; i < 10; i++) { // 160 KiB, no newline, as Docker would frame it
+      decoder.accept(new Frame(StreamType.STDOUT, chunk));
+    }
+
+    assertEquals(2, lines.size(), "two full pieces of 64 KiB so far");
+    decoder.flush();
+    assertEquals(3, lines.size());
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] both = new byte[a.length + b.length];
     System.arraycopy(a, 0, both, 0, a.length);

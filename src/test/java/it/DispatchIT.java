@@ -41,7 +41,7 @@ class DispatchIT {
     AtomicLong most = new AtomicLong();
     await()
         .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(50))
+        .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
               most.accumulateAndGet(Engine.runningAmong(ids), Math::max);

@@ -22,6 +22,7 @@ public final class Api {
 
   public static final String BASE = System.getProperty("stevedore.url", "http://localhost:19080");
   public static final String AGENT_IMAGE = "stevedore/agent:latest";
+  public static final String ADMIN_KEY = System.getProperty("stevedore.admin.key");
   public static final Set<String> FINAL_STATES =
       Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED");
 
@@ -41,16 +42,25 @@ public final class Api {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** Sends the request with the administrator's key. */
   public static HttpResponse<String> send(HttpRequest.Builder request) {
-    return send(request, HttpResponse.BodyHandlers.ofString());
+    return sendAs(ADMIN_KEY, request);
+  }
+
+  /** Sends the request with {@code key}, or with no Authorization header if it is null. */
+  public static HttpResponse<String> sendAs(String key, HttpRequest.Builder request) {
+    return send(key, request, HttpResponse.BodyHandlers.ofString());
   }
 
   public static HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) {
-    return send(request, HttpResponse.BodyHandlers.ofByteArray());
+    return send(ADMIN_KEY, request, HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static <T> HttpResponse<T> send(
-      HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
+      String key, HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
+    if (key != null) {
+      request.setHeader("Authorization", "Bearer " + key);
+    }
     try {
       return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), body);
     } catch (IOException e) {

@@ -1,6 +1,9 @@
 package dev.stevedore.cleanup;
 
+import dev.stevedore.audit.AuditLog;
 import dev.stevedore.rest.InvalidParameterException;
+import dev.stevedore.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
@@ -18,11 +21,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Administrators' actions. */
 @Path("/admin")
 @RequestScoped
+@RolesAllowed(Role.ADMIN_NAME)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Administration")
 public class AdminResource {
 
   @Inject FileRetention retention;
+  @Inject AuditLog audit;
 
   @POST
   @Path("cleanup")
@@ -46,6 +51,7 @@ public class AdminResource {
     if (cutoff.isAfter(Instant.now())) {
       throw new InvalidParameterException("finishedBefore", "must not be in the future");
     }
-    return retention.clean(cutoff);
+    Instant chosen = cutoff;
+    return audit.record("cleanup", "finishedBefore=" + chosen, () -> retention.clean(chosen));
   }
 }

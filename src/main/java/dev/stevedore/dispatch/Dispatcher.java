@@ -9,6 +9,7 @@ import dev.stevedore.job.JobStateChanged;
 import dev.stevedore.node.NodeIdentity;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
+import dev.stevedore.security.TenantService;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -18,7 +19,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -46,6 +49,7 @@ public class Dispatcher {
   @Inject JobRunner runner;
   @Inject ContainerRuntime runtime;
   @Inject NodeIdentity node;
+  @Inject TenantService tenants;
 
   @Inject
   @ConfigProperty(name = "stevedore.dispatch.max-concurrent", defaultValue = "4")
@@ -135,11 +139,22 @@ public class Dispatcher {
         if (free <= 0) {
           return;
         }
-        List<JobId> candidates = repository.nextQueued(free);
+        // Read past the free slots: jobs of tenants at their running quota are passed over.
+        List<JobRepository.Candidate> candidates = repository.nextQueued(free * 10 + 50);
         if (candidates.isEmpty() || !runtime.isAvailable()) {
           return;
         }
-        for (JobId id : candidates) {
+        Map<String, Long> active = new HashMap<>(repository.activeByTenant());
+        int started = 0;
+        for (JobRepository.Candidate candidate : candidates) {
+          if (started == free) {
+            break;
+          }
+          long tenantActive = active.getOrDefault(candidate.tenant(), 0L);
+          if (tenantActive >= tenants.maxRunning(candidate.tenant())) {
+            continue;
+          }
+          JobId id = candidate.id();
           // In flight before the claim, so that the reconciler never sees a claimed job as
           // abandoned. A job still in flight is a retry whose previous runner is finishing:
           // it is left for the pass that runner's end requests.
@@ -148,6 +163,8 @@ public class Dispatcher {
           }
           if (claim(id)) {
             running.incrementAndGet();
+            started++;
+            active.put(candidate.tenant(), tenantActive + 1);
             executor.execute(() -> runAndRelease(id, runner::run));
           } else {
             inFlight.remove(id);

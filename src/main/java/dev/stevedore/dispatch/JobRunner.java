@@ -9,6 +9,7 @@ import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobSpec;
 import dev.stevedore.job.JobState;
 import dev.stevedore.logs.JobLogs;
+import dev.stevedore.logs.LogText;
 import dev.stevedore.node.NodeIdentity;
 import dev.stevedore.runtime.ContainerExit;
 import dev.stevedore.runtime.ContainerLabels;
@@ -27,6 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +115,7 @@ public class JobRunner {
       removeQuietly(container); // cancelled while it started
       return;
     }
-    supervise(id, attempt, container, spec.timeoutSeconds(), Instant.now());
+    supervise(id, attempt, container, spec, Instant.now());
   }
 
   /**
@@ -144,15 +146,16 @@ public class JobRunner {
         job = repository.find(id).orElseThrow();
       }
       LOG.info("Adopting the container of job " + id);
-      supervise(id, attempt, container, job.spec().timeoutSeconds(), job.startedAt());
+      supervise(id, attempt, container, job.spec(), job.startedAt());
     } catch (ContainerRuntimeException | FaultToleranceException e) {
-      LOG.warning("Job " + id + " could not be adopted yet: " + e.getMessage());
+      LOG.warning("Job " + id + " could not be adopted yet: " + LogText.escape(e.getMessage()));
     }
   }
 
   /** Follows the running container to its end, enforcing the deadline, and records the end. */
-  private void supervise(
-      JobId id, int attempt, String container, int timeoutSeconds, Instant started) {
+  private void supervise(JobId id, int attempt, String container, JobSpec spec, Instant started) {
+    int timeoutSeconds = spec.timeoutSeconds();
+    Collection<String> secrets = spec.secrets() == null ? List.of() : spec.secrets().values();
     AtomicBoolean timedOut = new AtomicBoolean();
     Duration left = Duration.between(Instant.now(), started.plusSeconds(timeoutSeconds));
     ScheduledFuture<?> deadline =
@@ -168,18 +171,24 @@ public class JobRunner {
             TimeUnit.MILLISECONDS);
     ContainerExit exit;
     try {
-      try (JobLogs.Writer writer = logs.open(id, attempt)) {
+      try (JobLogs.Writer writer = logs.open(id, attempt, secrets)) {
         runtime.followLogs(container, writer);
       } catch (ContainerRuntimeException e) {
-        LOG.warning("Output of job " + id + " may be incomplete: " + e.getMessage());
+        LOG.warning(
+            "Output of job " + id + " may be incomplete: " + LogText.escape(e.getMessage()));
       }
       exit = runtime.awaitExit(container);
+      // The stopped container's output, read whole, is the record: following can miss a last
+      // line that the engine wrote while the container exited.
+      try (JobLogs.Writer writer = logs.open(id, attempt, secrets)) {
+        runtime.readLogs(container, writer);
+      }
     } catch (ContainerRuntimeException | FaultToleranceException e) {
       LOG.warning(
           "Lost sight of the container of job "
               + id
               + "; it is settled when the engine answers: "
-              + e.getMessage());
+              + LogText.escape(e.getMessage()));
       return;
     } finally {
       deadline.cancel(false);
@@ -214,11 +223,13 @@ public class JobRunner {
   private void notStarted(JobId id, String container, RuntimeException e) {
     boolean unreachable = !(e instanceof ContainerRuntimeException cre) || cre.engineUnreachable();
     if (unreachable) {
-      LOG.warning("Job " + id + " waits for the Docker engine: " + e.getMessage());
+      LOG.warning("Job " + id + " waits for the Docker engine: " + LogText.escape(e.getMessage()));
       moved(
           () ->
               lifecycle.transition(
-                  id, JobState.QUEUED, "Docker engine unavailable: " + e.getMessage()));
+                  id,
+                  JobState.QUEUED,
+                  "Docker engine unavailable: " + LogText.escape(e.getMessage())));
     } else {
       end(id, JobState.FAILED, null, e.getMessage());
       removeQuietly(container);
@@ -259,7 +270,7 @@ public class JobRunner {
     try {
       runtime.stop(container, Duration.ofSeconds(timeoutGraceSeconds));
     } catch (RuntimeException e) {
-      LOG.warning("Could not stop container " + container + ": " + e.getMessage());
+      LOG.warning("Could not stop container " + container + ": " + LogText.escape(e.getMessage()));
     }
   }
 
@@ -267,12 +278,16 @@ public class JobRunner {
     try {
       runtime.remove(container);
     } catch (RuntimeException e) {
-      LOG.warning("Could not remove container " + container + ": " + e.getMessage());
+      LOG.warning(
+          "Could not remove container " + container + ": " + LogText.escape(e.getMessage()));
     }
   }
 
   private ContainerSpec containerSpec(JobId id, int attempt, String name, JobSpec spec) {
     Map<String, String> env = new LinkedHashMap<>(spec.env());
+    if (spec.secrets() != null) {
+      env.putAll(spec.secrets());
+    }
     env.put("STEVEDORE_JOB_ID", id.value());
     env.put("STEVEDORE_ATTEMPT", Integer.toString(attempt));
     env.put("STEVEDORE_INPUT_DIR", Workspaces.CONTAINER_IN);

@@ -55,6 +55,13 @@ public class Job {
 
   private String node;
 
+  @Column(name = "tenant_id", nullable = false)
+  private String tenantId;
+
+  /** The id of the key that submitted the job. */
+  @Column(name = "submitted_by")
+  private String submittedBy;
+
   @Column(name = "idempotency_key")
   private String idempotencyKey;
 
@@ -97,12 +104,16 @@ public class Job {
 
   Job(
       JobId id,
+      String tenantId,
+      String submittedBy,
       JobSpec spec,
       String specJson,
       String specHash,
       String idempotencyKey,
       Instant now) {
     this.id = id.value();
+    this.tenantId = tenantId;
+    this.submittedBy = submittedBy;
     this.name = spec.name();
     this.image = spec.image();
     this.priority = spec.priority();
@@ -183,6 +194,14 @@ public class Job {
 
   void node(String node) {
     this.node = node;
+  }
+
+  public String tenantId() {
+    return tenantId;
+  }
+
+  public String submittedBy() {
+    return submittedBy;
   }
 
   public String idempotencyKey() {

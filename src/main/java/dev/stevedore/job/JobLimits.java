@@ -100,6 +100,13 @@ public class JobLimits {
       errors.add(
           new FieldError("network", "'bridge' is not allowed by this server's configuration"));
     }
+    if (spec.env() != null && spec.secrets() != null) {
+      for (String name : spec.secrets().keySet()) {
+        if (spec.env().containsKey(name)) {
+          errors.add(new FieldError("secrets[" + name + "]", "is also in env"));
+        }
+      }
+    }
     JobSpec.RetryPolicy retry = spec.retry();
     if (retry != null && retry.maxAttempts() != null) {
       atMost(errors, "retry.maxAttempts", retry.maxAttempts(), maxAttempts);
@@ -113,6 +120,7 @@ public class JobLimits {
         spec.command() == null ? null : List.copyOf(spec.command()),
         spec.prompt(),
         sorted(spec.env()),
+        sorted(spec.secrets()),
         new JobSpec.Resources(cpus, memoryMb, pids),
         timeout,
         priority,

@@ -2,10 +2,17 @@ package dev.stevedore.job;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * What a listing asks for: any of the states (all when empty), a name, labels that must all match,
- * ids below {@code before} (the cursor), and at most {@code limit} jobs.
+ * What a listing asks for: the tenant (all for an administrator), any of the states (all when
+ * empty), a name, labels that must all match, ids below {@code before} (the cursor), and at most
+ * {@code limit} jobs.
  */
 public record JobQuery(
-    List<JobState> states, String name, Map<String, String> labels, JobId before, int limit) {}
+    Optional<String> tenant,
+    List<JobState> states,
+    String name,
+    Map<String, String> labels,
+    JobId before,
+    int limit) {}

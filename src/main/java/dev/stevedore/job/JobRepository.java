@@ -39,18 +39,50 @@ public class JobRepository {
     return Optional.ofNullable(em.find(Job.class, id.value()));
   }
 
+  /**
+   * The job if it belongs to the tenant (any tenant when the scope is empty). Another tenant's job
+   * is as absent as one that does not exist.
+   */
+  public Optional<Job> find(JobId id, Optional<String> tenant) {
+    return find(id).filter(job -> tenant.map(job.tenantId()::equals).orElse(true));
+  }
+
   /** The job with its history loaded, for showing it whole. */
-  public Optional<Job> findWithHistory(JobId id) {
-    Optional<Job> job = find(id);
+  public Optional<Job> findWithHistory(JobId id, Optional<String> tenant) {
+    Optional<Job> job = find(id, tenant);
     job.ifPresent(j -> j.history().size());
     return job;
   }
 
-  public Optional<Job> findByIdempotencyKey(String key) {
-    return em.createQuery("SELECT j FROM Job j WHERE j.idempotencyKey = :key", Job.class)
+  public Optional<Job> findByIdempotencyKey(String tenant, String key) {
+    return em.createQuery(
+            "SELECT j FROM Job j WHERE j.tenantId = :tenant AND j.idempotencyKey = :key", Job.class)
+        .setParameter("tenant", tenant)
         .setParameter("key", key)
         .getResultStream()
         .findFirst();
+  }
+
+  /** How many of the tenant's jobs wait in the queue. */
+  public long countQueued(String tenant) {
+    return em.createQuery(
+            "SELECT COUNT(j) FROM Job j WHERE j.tenantId = :tenant AND j.state = :queued",
+            Long.class)
+        .setParameter("tenant", tenant)
+        .setParameter("queued", JobState.QUEUED)
+        .getSingleResult();
+  }
+
+  /** Jobs that hold or are about to hold a container, per tenant, over all nodes. */
+  public java.util.Map<String, Long> activeByTenant() {
+    java.util.Map<String, Long> counts = new java.util.HashMap<>();
+    em.createQuery(
+            "SELECT j.tenantId, COUNT(j) FROM Job j WHERE j.state IN :active GROUP BY j.tenantId",
+            Object[].class)
+        .setParameter("active", List.of(JobState.STARTING, JobState.RUNNING))
+        .getResultList()
+        .forEach(row -> counts.put((String) row[0], (Long) row[1]));
+    return counts;
   }
 
   /**
@@ -77,21 +109,24 @@ public class JobRepository {
    * Ids of QUEUED jobs that may start now, in the order they should: highest priority, then oldest.
    * A retry waiting for its backoff is left out until its time.
    */
-  public List<JobId> nextQueued(int limit) {
+  public List<Candidate> nextQueued(int limit) {
     return em
         .createQuery(
-            "SELECT j.id FROM Job j WHERE j.state = :queued"
+            "SELECT j.id, j.tenantId FROM Job j WHERE j.state = :queued"
                 + " AND (j.notBefore IS NULL OR j.notBefore <= :now)"
                 + " ORDER BY j.priority DESC, j.id ASC",
-            String.class)
+            Object[].class)
         .setParameter("queued", JobState.QUEUED)
         .setParameter("now", Instant.now())
         .setMaxResults(limit)
         .getResultList()
         .stream()
-        .map(JobId::new)
+        .map(row -> new Candidate(new JobId((String) row[0]), (String) row[1]))
         .toList();
   }
+
+  /** A queued job that may start, and its tenant. */
+  public record Candidate(JobId id, String tenant) {}
 
   /** Jobs that a container may exist for on this node (STARTING or RUNNING there). */
   public List<Job> activeOn(String node) {
@@ -141,6 +176,9 @@ public class JobRepository {
       conditions.add("VALUE(l" + labelIndex + ") = :lv" + labelIndex);
       labelIndex++;
     }
+    if (query.tenant().isPresent()) {
+      conditions.add("j.tenantId = :tenant");
+    }
     if (!query.states().isEmpty()) {
       conditions.add("j.state IN :states");
     }
@@ -161,6 +199,7 @@ public class JobRepository {
       typed.setParameter("lk" + i, label.getKey()).setParameter("lv" + i, label.getValue());
       i++;
     }
+    query.tenant().ifPresent(tenant -> typed.setParameter("tenant", tenant));
     if (!query.states().isEmpty()) {
       typed.setParameter("states", query.states());
     }

@@ -1,12 +1,15 @@
 package dev.stevedore.job;
 
+import dev.stevedore.audit.AuditLog;
 import dev.stevedore.logs.JobLogs;
 import dev.stevedore.rest.InvalidParameterException;
 import dev.stevedore.rest.JsonbConfigResolver;
 import dev.stevedore.rest.PayloadTooLargeException;
 import dev.stevedore.rest.Problem;
+import dev.stevedore.security.Role;
 import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.OutputArchive;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -43,6 +47,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Jobs over HTTP: reads the request, calls {@link JobService}, shapes the answer. */
 @Path("/jobs")
 @RequestScoped
+@RolesAllowed(Role.VIEWER_NAME)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Jobs", description = "Submit, follow and cancel jobs")
 @APIResponse(responseCode = "400", ref = "Invalid")
@@ -51,10 +56,12 @@ public class JobResource {
   private static final int MAX_PAGE = 500;
 
   @Inject JobService jobs;
+  @Inject AuditLog audit;
   @Inject InputStager uploads;
   @Context UriInfo uriInfo;
 
   @POST
+  @RolesAllowed(Role.SUBMITTER_NAME)
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(
       summary = "Submit a job",
@@ -81,10 +88,15 @@ public class JobResource {
       @Parameter(description = "Makes retries of one submission create one job")
           @HeaderParam("Idempotency-Key")
           String idempotencyKey) {
-    return submitted(jobs.submit(spec, idempotencyKey, JobService.Inputs.NONE));
+    return submitted(
+        audit.record(
+            "job.submit",
+            () -> jobs.submit(spec, idempotencyKey, JobService.Inputs.NONE),
+            s -> s.job().id()));
   }
 
   @POST
+  @RolesAllowed(Role.SUBMITTER_NAME)
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   @Operation(
       summary = "Submit a job with input files",
@@ -140,7 +152,13 @@ public class JobResource {
     if (spec == null) {
       throw new InvalidParameterException("spec", "the 'spec' part with the job spec is missing");
     }
-    return submitted(jobs.submit(spec, idempotencyKey, new JobService.Inputs(files, zip)));
+    JobService.Inputs inputs = new JobService.Inputs(files, zip);
+    JobSpec submittedSpec = spec;
+    return submitted(
+        audit.record(
+            "job.submit",
+            () -> jobs.submit(submittedSpec, idempotencyKey, inputs),
+            s -> s.job().id()));
   }
 
   private Response submitted(JobService.Submission submission) {
@@ -179,7 +197,12 @@ public class JobResource {
     }
     return jobs.list(
         new JobQuery(
-            states, name, labelFilter(labels), cursor == null ? null : cursor.after(), limit));
+            Optional.empty(),
+            states,
+            name,
+            labelFilter(labels),
+            cursor == null ? null : cursor.after(),
+            limit));
   }
 
   @GET
@@ -195,6 +218,7 @@ public class JobResource {
   }
 
   @POST
+  @RolesAllowed(Role.SUBMITTER_NAME)
   @Path("{id}/cancel")
   @Operation(
       summary = "Cancel a job",
@@ -207,10 +231,11 @@ public class JobResource {
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = "Conflict")
   public JobView cancel(@PathParam("id") JobId id) {
-    return jobs.cancel(id);
+    return audit.record("job.cancel", id.value(), () -> jobs.cancel(id));
   }
 
   @DELETE
+  @RolesAllowed(Role.OPERATOR_NAME)
   @Path("{id}")
   @Operation(
       summary = "Forget an ended job",
@@ -219,7 +244,7 @@ public class JobResource {
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = "Conflict")
   public Response delete(@PathParam("id") JobId id) {
-    jobs.delete(id);
+    audit.record("job.delete", id.value(), () -> jobs.delete(id));
     return Response.noContent().build();
   }
 
@@ -232,7 +257,9 @@ public class JobResource {
   @APIResponse(responseCode = "200", description = "output.zip")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Response output(@PathParam("id") JobId id) {
-    return Response.ok(jobs.outputArchive(id).toFile(), "application/zip")
+    java.nio.file.Path archive =
+        audit.record("job.output.download", id.value(), () -> jobs.outputArchive(id));
+    return Response.ok(archive.toFile(), "application/zip")
         .header("Content-Disposition", "attachment; filename=\"" + id + "-output.zip\"")
         .build();
   }
@@ -261,7 +288,8 @@ public class JobResource {
       @PathParam("id") JobId id,
       @Parameter(description = "The file's path in the outputs, as listed") @PathParam("path")
           String path) {
-    jobs.requireOutputFile(id, path);
+    audit.record(
+        "job.file.download", id.value() + "/" + path, () -> jobs.requireOutputFile(id, path));
     StreamingOutput content = sink -> jobs.copyOutputFile(id, path, sink);
     String name = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
     return Response.ok(content, MediaType.APPLICATION_OCTET_STREAM)

@@ -4,6 +4,11 @@ import dev.stevedore.logs.JobLogs;
 import dev.stevedore.rest.ApiException;
 import dev.stevedore.rest.InvalidRequestException;
 import dev.stevedore.rest.Problem.FieldError;
+import dev.stevedore.rest.TooManyRequestsException;
+import dev.stevedore.security.AccessDeniedException;
+import dev.stevedore.security.Caller;
+import dev.stevedore.security.Role;
+import dev.stevedore.security.TenantService;
 import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.OutputArchive;
 import dev.stevedore.workspace.Workspaces;
@@ -16,6 +21,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** What the API does with jobs: submit, look up, list, cancel, read logs. */
@@ -30,6 +36,8 @@ public class JobService {
   @Inject Workspaces workspaces;
   @Inject InputStager inputs;
   @Inject OutputArchive outputs;
+  @Inject Caller caller;
+  @Inject TenantService tenants;
 
   /** Files that come with a submission: single files, or one zip to unpack, or neither. */
   public record Inputs(List<InputStager.Upload> files, InputStream zip) {
@@ -49,21 +57,32 @@ public class JobService {
     String json = JobSpecJson.write(effective);
     String digest = JobSpecJson.digest(json);
     String key = normalizeKey(idempotencyKey);
+    String tenant = caller.tenantId();
     if (key != null) {
-      var existing = repository.findByIdempotencyKey(key);
+      var existing = repository.findByIdempotencyKey(tenant, key);
       if (existing.isPresent()) {
         return new Submission(replay(existing.get(), digest), false);
       }
     }
+    int maxQueued = tenants.maxQueued(tenant);
+    if (repository.countQueued(tenant) >= maxQueued) {
+      throw new TooManyRequestsException(
+          "Tenant "
+              + tenant
+              + " has "
+              + maxQueued
+              + " jobs queued, its quota; submit when some have started",
+          30);
+    }
     JobId id = JobId.next();
-    Job job = new Job(id, effective, json, digest, key, Instant.now());
+    Job job = new Job(id, tenant, caller.keyId(), effective, json, digest, key, Instant.now());
     try {
       // The inputs are in place before the job exists, so no runner can start it without them.
       inputs.stage(workspaces.createInputDir(id), files.files(), files.zip(), effective.prompt());
       repository.insert(job);
     } catch (RuntimeException e) {
       workspaces.deleteJobFiles(id);
-      var winner = key == null ? null : repository.findByIdempotencyKey(key).orElse(null);
+      var winner = key == null ? null : repository.findByIdempotencyKey(tenant, key).orElse(null);
       if (winner == null) {
         throw e;
       }
@@ -74,11 +93,22 @@ public class JobService {
   }
 
   public JobView get(JobId id) {
-    Job job = repository.findWithHistory(id).orElseThrow(() -> new JobNotFoundException(id));
+    Job job =
+        repository
+            .findWithHistory(id, caller.tenantScope())
+            .orElseThrow(() -> new JobNotFoundException(id));
     return JobView.of(job, JobSpecJson.read(job.specJson()), true);
   }
 
-  public JobPage list(JobQuery query) {
+  public JobPage list(JobQuery request) {
+    JobQuery query =
+        new JobQuery(
+            caller.tenantScope(),
+            request.states(),
+            request.name(),
+            request.labels(),
+            request.before(),
+            request.limit());
     List<Job> found = repository.list(query);
     boolean more = found.size() > query.limit();
     List<Job> page = more ? found.subList(0, query.limit()) : found;
@@ -93,7 +123,11 @@ public class JobService {
    * removes the job's container, if it has one; the answer does not wait for that.
    */
   public JobView cancel(JobId id) {
-    lifecycle.transition(id, JobState.CANCELLED, "cancelled by request");
+    Job job = visible(id);
+    if (!caller.role().includes(Role.OPERATOR) && !caller.keyId().equals(job.submittedBy())) {
+      throw new AccessDeniedException("A submitter key may cancel only the jobs it submitted");
+    }
+    lifecycle.transition(id, JobState.CANCELLED, "cancelled by key " + caller.keyName());
     return get(id);
   }
 
@@ -102,7 +136,7 @@ public class JobService {
    * be cancelled first.
    */
   public void delete(JobId id) {
-    Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    Job job = visible(id);
     if (!job.state().isFinished()) {
       throw new JobNotFinishedException(id, job.state());
     }
@@ -142,8 +176,15 @@ public class JobService {
     outputs.copy(id, path, sink);
   }
 
+  /** The job if the caller may see it; another tenant's job is a 404 like a missing one. */
+  private Job visible(JobId id) {
+    return repository
+        .find(id, caller.tenantScope())
+        .orElseThrow(() -> new JobNotFoundException(id));
+  }
+
   private Job requireFiles(JobId id) {
-    Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    Job job = visible(id);
     if (job.filesRemovedAt() != null) {
       throw new OutputsNotFoundException(
           id, "the job's files were removed at " + job.filesRemovedAt());
@@ -166,7 +207,7 @@ public class JobService {
     if (!existing.specHash().equals(digest)) {
       throw new IdempotencyConflictException(existing.id());
     }
-    Job job = repository.findWithHistory(existing.id()).orElseThrow();
+    Job job = repository.findWithHistory(existing.id(), Optional.empty()).orElseThrow();
     return JobView.of(job, JobSpecJson.read(job.specJson()), true);
   }
 

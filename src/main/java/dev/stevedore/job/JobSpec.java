@@ -65,6 +65,19 @@ public record JobSpec(
                 String,
                 @NotNull @Size(max = 32768) String>
             env,
+    @Schema(
+            description =
+                "Environment variables that are secret: given to the container, masked in its"
+                    + " stored logs, never shown by the API (which answers with '***').")
+        @Size(max = 50)
+        Map<
+                @NotNull
+                @Pattern(
+                    regexp = "[A-Za-z_][A-Za-z0-9_]{0,127}",
+                    message = "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)")
+                String,
+                @NotNull @Size(max = 32768) String>
+            secrets,
     @Valid Resources resources,
     @Schema(description = "Seconds the job may run.", example = "3600") @Positive
         Integer timeoutSeconds,
@@ -82,6 +95,28 @@ public record JobSpec(
                 String,
                 @NotNull @Size(max = 255) String>
             labels) {
+
+  /** The spec as the API shows it: secret values replaced. */
+  public JobSpec withSecretsMasked() {
+    if (secrets == null || secrets.isEmpty()) {
+      return this;
+    }
+    Map<String, String> masked = new java.util.TreeMap<>();
+    secrets.keySet().forEach(k -> masked.put(k, "***"));
+    return new JobSpec(
+        name,
+        image,
+        command,
+        prompt,
+        env,
+        masked,
+        resources,
+        timeoutSeconds,
+        priority,
+        retry,
+        network,
+        labels);
+  }
 
   /** Resource limits of the container. */
   @JsonbPropertyOrder({"cpus", "memoryMb", "pids"})

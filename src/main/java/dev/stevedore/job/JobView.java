@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record JobView(
     String id,
     String name,
+    @Schema(description = "The tenant the job belongs to.") String tenant,
     JobState state,
     int attempt,
     @Schema(description = "Exit code of the container's last run, once it has ended.")
@@ -63,6 +64,7 @@ public record JobView(
     return new JobView(
         job.id().value(),
         job.name(),
+        job.tenantId(),
         job.state(),
         job.attempt(),
         job.exitCode(),
@@ -74,7 +76,7 @@ public record JobView(
         job.updatedAt(),
         job.state() == JobState.QUEUED ? job.notBefore() : null,
         job.filesRemovedAt(),
-        spec,
+        spec.withSecretsMasked(),
         history);
   }
 }

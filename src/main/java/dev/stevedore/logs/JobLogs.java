@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -48,7 +51,7 @@ public class JobLogs {
    * when a restarted server adopts a running container, so a log is never doubled. Lines reach the
    * file as they arrive; past the configured size one marker line says the rest was dropped.
    */
-  public Writer open(JobId job, int attempt) {
+  public Writer open(JobId job, int attempt, Collection<String> secrets) {
     Path file = file(job, attempt);
     try {
       Files.createDirectories(file.getParent());
@@ -59,7 +62,8 @@ public class JobLogs {
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
               StandardOpenOption.WRITE),
-          maxBytesPerAttempt);
+          maxBytesPerAttempt,
+          secrets);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open the log of job " + job, e);
     }
@@ -103,14 +107,33 @@ public class JobLogs {
     /** The stream name of lines the server itself adds, such as the truncation marker. */
     public static final String SERVER_STREAM = "stevedore";
 
+    /** Secret values shorter than this are not masked: they would mask ordinary text. */
+    static final int MIN_SECRET_LENGTH = 4;
+
     private final BufferedWriter out;
     private final long maxBytes;
+    private final List<String> secrets;
     private long written;
     private boolean truncated;
 
-    private Writer(BufferedWriter out, long maxBytes) {
+    private Writer(BufferedWriter out, long maxBytes, Collection<String> secrets) {
       this.out = out;
       this.maxBytes = maxBytes;
+      // Longest first, so that a secret containing another is masked whole.
+      this.secrets =
+          secrets.stream()
+              .filter(v -> v.length() >= MIN_SECRET_LENGTH)
+              .sorted(Comparator.comparingInt(String::length).reversed())
+              .toList();
+    }
+
+    /** The line with every secret value replaced by {@code ***}. */
+    private String masked(String text) {
+      String result = text;
+      for (String secret : secrets) {
+        result = result.replace(secret, "***");
+      }
+      return result;
     }
 
     @Override
@@ -128,7 +151,7 @@ public class JobLogs {
         return;
       }
       written += size;
-      append(time, stream.name().toLowerCase(Locale.ROOT), text);
+      append(time, stream.name().toLowerCase(Locale.ROOT), masked(text));
     }
 
     private void append(Instant time, String stream, String text) {

@@ -7,6 +7,7 @@ import dev.stevedore.dispatch.Reconciler;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.EngineInfo;
 import dev.stevedore.runtime.SandboxPolicy;
+import dev.stevedore.security.AdminKeyBootstrap;
 import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -31,11 +32,13 @@ public class NodeStartup {
   @Inject Reconciler reconciler;
   @Inject SandboxPolicy sandbox;
   @Inject FileRetention retention;
+  @Inject AdminKeyBootstrap adminKey;
   @Inject NodeIdentity node;
 
   void onStart(@Observes Startup startup) {
     workspaces.prepare();
     SchemaMigration.DatabaseInfo database = schema.migrate();
+    adminKey.ensureAdminKey(workspaces.dataDir());
     EngineInfo engine = engine();
     sandbox.verify(engine); // a configured runtime the engine lacks stops the start
     reconciler.start();

@@ -29,6 +29,12 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
   @Override
   public Response toResponse(Throwable failure) {
+    if (failure instanceof TooManyRequestsException e) {
+      return Response.fromResponse(
+              problem(e.status(), e.slug(), e.title(), e.getMessage(), e.errors()))
+          .header("Retry-After", e.retryAfterSeconds())
+          .build();
+    }
     if (failure instanceof ApiException e) {
       return problem(e.status(), e.slug(), e.title(), e.getMessage(), e.errors());
     }

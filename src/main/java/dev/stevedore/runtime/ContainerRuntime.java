@@ -38,6 +38,13 @@ public interface ContainerRuntime {
    */
   void followLogs(String container, LogSink sink);
 
+  /**
+   * Reads the container's whole output as it stands, without following it. After the container has
+   * stopped this is its complete output: a follower may miss a last line the engine wrote while the
+   * container exited.
+   */
+  void readLogs(String container, LogSink sink);
+
   /** Waits for the container to stop and tells how it ended. */
   ContainerExit awaitExit(String container);
 

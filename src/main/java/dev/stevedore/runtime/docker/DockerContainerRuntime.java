@@ -244,6 +244,20 @@ public class DockerContainerRuntime implements ContainerRuntime {
    */
   @Override
   public void followLogs(String container, LogSink sink) {
+    streamLogs(container, sink, true);
+  }
+
+  @Override
+  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
+  @CircuitBreaker(
+      requestVolumeThreshold = 10,
+      delay = 10_000,
+      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
+  public void readLogs(String container, LogSink sink) {
+    streamLogs(container, sink, false);
+  }
+
+  private void streamLogs(String container, LogSink sink, boolean follow) {
     LogFrameDecoder decoder = new LogFrameDecoder(sink);
     try {
       clients
@@ -251,7 +265,7 @@ public class DockerContainerRuntime implements ContainerRuntime {
           .logContainerCmd(container)
           .withStdOut(true)
           .withStdErr(true)
-          .withFollowStream(true)
+          .withFollowStream(follow)
           .withTimestamps(true)
           .exec(
               new ResultCallback.Adapter<Frame>() {
@@ -264,9 +278,9 @@ public class DockerContainerRuntime implements ContainerRuntime {
       decoder.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ContainerRuntimeException("Interrupted while following " + container, true, e);
+      throw new ContainerRuntimeException("Interrupted while reading " + container, true, e);
     } catch (RuntimeException e) {
-      throw failure("follow the output of " + container, e);
+      throw failure("read the output of " + container, e);
     }
   }
 

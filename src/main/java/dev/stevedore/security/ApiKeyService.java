@@ -1,0 +1,147 @@
+package dev.stevedore.security;
+
+import dev.stevedore.job.JobId;
+import dev.stevedore.rest.ApiException;
+import dev.stevedore.rest.InvalidRequestException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * API keys: made with a random secret that is shown once, stored as its hash, looked up by it,
+ * revoked. Lookups are cached briefly, so authentication does not cost a query per request; a
+ * revocation on this node takes effect at once, on other nodes within the cache time.
+ */
+@ApplicationScoped
+@Transactional
+public class ApiKeyService {
+
+  private static final long CACHE_MILLIS = 10_000;
+
+  @PersistenceContext(unitName = "stevedore")
+  EntityManager em;
+
+  private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
+
+  private record Cached(Optional<ApiKeyView> key, long until) {}
+
+  /** A key as the API shows it; {@code secret} only in the answer to its creation. */
+  public record ApiKeyView(
+      String id,
+      String name,
+      String tenant,
+      Role role,
+      String prefix,
+      Instant createdAt,
+      Instant revokedAt,
+      String key) {
+
+    static ApiKeyView of(ApiKey key, String secret) {
+      return new ApiKeyView(
+          key.id(),
+          key.name(),
+          key.tenantId(),
+          key.role(),
+          key.prefix(),
+          key.createdAt(),
+          key.revokedAt(),
+          secret);
+    }
+  }
+
+  /** The active key with this secret, if any. */
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Optional<ApiKeyView> authenticate(String presented) {
+    String hash = KeySecrets.hash(presented);
+    Cached cached = byHash.get(hash);
+    if (cached != null && cached.until() > System.currentTimeMillis()) {
+      return cached.key();
+    }
+    Optional<ApiKeyView> found =
+        em.createQuery(
+                "SELECT k FROM ApiKey k WHERE k.secretHash = :hash AND k.revokedAt IS NULL",
+                ApiKey.class)
+            .setParameter("hash", hash)
+            .getResultStream()
+            .filter(k -> KeySecrets.sameHash(k.secretHash(), hash))
+            .findFirst()
+            .map(k -> ApiKeyView.of(k, null));
+    byHash.put(hash, new Cached(found, System.currentTimeMillis() + CACHE_MILLIS));
+    return found;
+  }
+
+  /** A key by its id (the caller's principal name), revoked or not. */
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Optional<ApiKeyView> byId(String id) {
+    return Optional.ofNullable(em.find(ApiKey.class, id)).map(k -> ApiKeyView.of(k, null));
+  }
+
+  /** Makes a key; the answer holds the secret, which is not stored and cannot be shown again. */
+  public ApiKeyView create(String name, Role role, String tenantId) {
+    if (name == null || name.isBlank() || name.length() > 200) {
+      throw InvalidRequestException.forField("name", "must be 1 to 200 characters");
+    }
+    if (role == null) {
+      throw InvalidRequestException.forField(
+          "role", "must be admin, operator, submitter or viewer");
+    }
+    String tenant = tenantId == null ? Tenant.DEFAULT : tenantId;
+    if (em.find(Tenant.class, tenant) == null) {
+      throw InvalidRequestException.forField("tenant", "no tenant '" + tenant + "'");
+    }
+    return store(name.trim(), role, tenant, KeySecrets.generate());
+  }
+
+  /** Stores a key whose secret the caller chose (the administrator key from configuration). */
+  ApiKeyView store(String name, Role role, String tenant, String secret) {
+    ApiKey key =
+        new ApiKey(
+            JobId.next().value(),
+            tenant,
+            name,
+            role,
+            KeySecrets.hash(secret),
+            KeySecrets.shownPrefix(secret));
+    em.persist(key);
+    byHash.remove(key.secretHash());
+    return ApiKeyView.of(key, secret);
+  }
+
+  public List<ApiKeyView> list() {
+    return em.createQuery("SELECT k FROM ApiKey k ORDER BY k.createdAt", ApiKey.class)
+        .getResultStream()
+        .map(k -> ApiKeyView.of(k, null))
+        .toList();
+  }
+
+  public ApiKeyView revoke(String id) {
+    ApiKey key = em.find(ApiKey.class, id);
+    if (key == null) {
+      throw new KeyNotFoundException(id);
+    }
+    key.revoke();
+    byHash.remove(key.secretHash());
+    return ApiKeyView.of(key, null);
+  }
+
+  /** Whether any key may still be used: at first start there is none. */
+  public boolean anyActive() {
+    return !em.createQuery("SELECT k.id FROM ApiKey k WHERE k.revokedAt IS NULL", String.class)
+        .setMaxResults(1)
+        .getResultList()
+        .isEmpty();
+  }
+
+  /** No key with that id: 404. */
+  public static class KeyNotFoundException extends ApiException {
+    KeyNotFoundException(String id) {
+      super(404, "key-not-found", "No such key", "There is no API key with id " + id);
+    }
+  }
+}

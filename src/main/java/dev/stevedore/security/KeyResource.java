@@ -1,0 +1,67 @@
+package dev.stevedore.security;
+
+import dev.stevedore.audit.AuditLog;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** API keys, for administrators. */
+@Path("/keys")
+@RequestScoped
+@RolesAllowed(Role.ADMIN_NAME)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Keys", description = "API keys and their roles")
+@APIResponse(responseCode = "400", ref = "Invalid")
+public class KeyResource {
+
+  @Inject ApiKeyService keys;
+  @Inject AuditLog audit;
+
+  /** What a client sends to make a key. */
+  public record KeyRequest(String name, Role role, String tenant) {}
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Make a key",
+      description =
+          "The answer holds the key itself in 'key': it is shown this once and never stored.")
+  @APIResponse(responseCode = "201", description = "Made")
+  public Response create(KeyRequest request) {
+    KeyRequest asked = request == null ? new KeyRequest(null, null, null) : request;
+    ApiKeyService.ApiKeyView made =
+        audit.record(
+            "key.create",
+            () -> keys.create(asked.name(), asked.role(), asked.tenant()),
+            ApiKeyService.ApiKeyView::id);
+    return Response.status(Response.Status.CREATED).entity(made).build();
+  }
+
+  @GET
+  @Operation(summary = "List keys", description = "Without their secrets, which are not stored.")
+  public List<ApiKeyService.ApiKeyView> list() {
+    return keys.list();
+  }
+
+  @DELETE
+  @Path("{id}")
+  @Operation(summary = "Revoke a key", description = "It is refused from then on.")
+  @APIResponse(responseCode = "200", description = "Revoked")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public ApiKeyService.ApiKeyView revoke(@PathParam("id") String id) {
+    return audit.record("key.revoke", id, () -> keys.revoke(id));
+  }
+}

@@ -1,0 +1,36 @@
+package dev.stevedore.security;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What a key may do. Each role includes the ones below it: an operator may do what a submitter may,
+ * a submitter what a viewer may.
+ */
+public enum Role {
+  VIEWER,
+  SUBMITTER,
+  OPERATOR,
+  ADMIN;
+
+  public static final String ADMIN_NAME = "admin";
+  public static final String OPERATOR_NAME = "operator";
+  public static final String SUBMITTER_NAME = "submitter";
+  public static final String VIEWER_NAME = "viewer";
+
+  /** The role's name as {@code @RolesAllowed} uses it. */
+  public String roleName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The names of this role and every role it includes: the caller's groups. */
+  public Set<String> groups() {
+    return EnumSet.range(VIEWER, this).stream().map(Role::roleName).collect(Collectors.toSet());
+  }
+
+  public boolean includes(Role other) {
+    return compareTo(other) >= 0;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.stevedore.security;
+
+import dev.stevedore.audit.AuditLog;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Tenants and their quotas, for administrators. */
+@Path("/tenants")
+@RequestScoped
+@RolesAllowed(Role.ADMIN_NAME)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Tenants", description = "Tenants and their quotas")
+@APIResponse(responseCode = "400", ref = "Invalid")
+public class TenantResource {
+
+  @Inject TenantService tenants;
+  @Inject AuditLog audit;
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Make a tenant", description = "Quotas left out take the server's defaults.")
+  @APIResponse(responseCode = "201", description = "Made")
+  public Response create(TenantService.TenantRequest request) {
+    TenantService.TenantView made =
+        audit.record("tenant.create", () -> tenants.create(request), TenantService.TenantView::id);
+    return Response.status(Response.Status.CREATED).entity(made).build();
+  }
+
+  @GET
+  @Operation(summary = "List tenants")
+  public List<TenantService.TenantView> list() {
+    return tenants.list();
+  }
+
+  @GET
+  @Path("{id}")
+  @Operation(summary = "One tenant")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public TenantService.TenantView get(@PathParam("id") String id) {
+    return tenants.get(id);
+  }
+
+  @PUT
+  @Path("{id}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Change a tenant's name or quotas")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public TenantService.TenantView update(
+      @PathParam("id") String id, TenantService.TenantRequest request) {
+    return audit.record("tenant.update", id, () -> tenants.update(id, request));
+  }
+}

@@ -1,0 +1,124 @@
+package dev.stevedore.security;
+
+import dev.stevedore.rest.ApiException;
+import dev.stevedore.rest.InvalidRequestException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Tenants and their quotas: most jobs running and most jobs queued at once. */
+@ApplicationScoped
+@Transactional
+public class TenantService {
+
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+  @PersistenceContext(unitName = "stevedore")
+  EntityManager em;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.tenants.default-max-running", defaultValue = "4")
+  int defaultMaxRunning;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.tenants.default-max-queued", defaultValue = "1000")
+  int defaultMaxQueued;
+
+  /** A tenant as the API shows it, with the quotas in force. */
+  public record TenantView(
+      String id, String name, int maxRunning, int maxQueued, Instant createdAt) {}
+
+  /** What a client sends to make or change a tenant; null quotas mean the server's defaults. */
+  public record TenantRequest(String id, String name, Integer maxRunning, Integer maxQueued) {}
+
+  public TenantView create(TenantRequest request) {
+    if (request == null || request.id() == null || !ID.matcher(request.id()).matches()) {
+      throw InvalidRequestException.forField(
+          "id", "must be 1-63 lower-case letters, digits or '-'");
+    }
+    if (em.find(Tenant.class, request.id()) != null) {
+      throw new ApiException(
+          409,
+          "tenant-exists",
+          "The tenant exists",
+          "Tenant " + request.id() + " exists already") {};
+    }
+    checkQuotas(request);
+    Tenant tenant =
+        new Tenant(request.id(), nameOf(request), request.maxRunning(), request.maxQueued());
+    em.persist(tenant);
+    return view(tenant);
+  }
+
+  public TenantView update(String id, TenantRequest request) {
+    Tenant tenant = find(id);
+    checkQuotas(request);
+    tenant.update(
+        request.name() == null ? tenant.name() : request.name(),
+        request.maxRunning(),
+        request.maxQueued());
+    return view(tenant);
+  }
+
+  public List<TenantView> list() {
+    return em.createQuery("SELECT t FROM Tenant t ORDER BY t.id", Tenant.class)
+        .getResultStream()
+        .map(this::view)
+        .toList();
+  }
+
+  public TenantView get(String id) {
+    return view(find(id));
+  }
+
+  /** Most jobs of the tenant that may run at once. */
+  public int maxRunning(String tenantId) {
+    Tenant tenant = em.find(Tenant.class, tenantId);
+    return tenant == null || tenant.maxRunning() == null ? defaultMaxRunning : tenant.maxRunning();
+  }
+
+  /** Most jobs of the tenant that may wait at once. */
+  public int maxQueued(String tenantId) {
+    Tenant tenant = em.find(Tenant.class, tenantId);
+    return tenant == null || tenant.maxQueued() == null ? defaultMaxQueued : tenant.maxQueued();
+  }
+
+  private Tenant find(String id) {
+    Tenant tenant = em.find(Tenant.class, id);
+    if (tenant == null) {
+      throw new ApiException(
+          404, "tenant-not-found", "No such tenant", "There is no tenant " + id) {};
+    }
+    return tenant;
+  }
+
+  private TenantView view(Tenant tenant) {
+    return new TenantView(
+        tenant.id(),
+        tenant.name(),
+        tenant.maxRunning() == null ? defaultMaxRunning : tenant.maxRunning(),
+        tenant.maxQueued() == null ? defaultMaxQueued : tenant.maxQueued(),
+        tenant.createdAt());
+  }
+
+  private static String nameOf(TenantRequest request) {
+    return request.name() == null || request.name().isBlank()
+        ? request.id()
+        : request.name().trim();
+  }
+
+  private static void checkQuotas(TenantRequest request) {
+    if (request.maxRunning() != null && request.maxRunning() < 0) {
+      throw InvalidRequestException.forField("maxRunning", "must not be negative");
+    }
+    if (request.maxQueued() != null && request.maxQueued() < 0) {
+      throw InvalidRequestException.forField("maxQueued", "must not be negative");
+    }
+  }
+}

@@ -223,9 +223,19 @@ class AccessIT {
     assertTrue(byOperator.contains("\"job.cancel\""), byOperator);
     assertTrue(byOperator.contains("\"job.output.download\""), byOperator);
     assertTrue(byOperator.contains(id));
-    String revocations = Api.get("/api/v1/audit?limit=20").body();
-    assertTrue(revocations.contains("\"key.revoke\""), revocations);
-    assertTrue(revocations.contains(operator.getString("id")));
+    JsonObject revocation =
+        Json.createReader(new java.io.StringReader(Api.get("/api/v1/audit?limit=50").body()))
+            .readArray()
+            .getValuesAs(JsonObject.class)
+            .stream()
+            .filter(e -> e.getString("action").equals("key.revoke"))
+            .filter(e -> e.getString("target").equals(operator.getString("id")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no revocation entry"));
+    assertEquals("ok", revocation.getString("outcome"));
+    assertFalse(
+        revocation.getString("actor").equals(operator.getString("id")), "revoked by the admin");
+    assertEquals("127.0.0.1", revocation.getString("clientAddress"));
     assertEquals(
         403,
         get(key(tenant(null, null), "operator").getString("key"), "/api/v1/audit").statusCode());

@@ -30,8 +30,8 @@ public class KeyResource {
   @Inject ApiKeyService keys;
   @Inject AuditLog audit;
 
-  /** What a client sends to make a key. */
-  public record KeyRequest(String name, Role role, String tenant) {}
+  /** What a client sends to make a key; the role in any case (VIEWER, viewer). */
+  public record KeyRequest(String name, String role, String tenant) {}
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -45,7 +45,7 @@ public class KeyResource {
     ApiKeyService.ApiKeyView made =
         audit.record(
             "key.create",
-            () -> keys.create(asked.name(), asked.role(), asked.tenant()),
+            () -> keys.create(asked.name(), Role.parse(asked.role()), asked.tenant()),
             ApiKeyService.ApiKeyView::id);
     return Response.status(Response.Status.CREATED).entity(made).build();
   }

@@ -20,6 +20,19 @@ public enum Role {
   public static final String SUBMITTER_NAME = "submitter";
   public static final String VIEWER_NAME = "viewer";
 
+  /** Reads a role in any case; null for null; an unknown name is a 400. */
+  public static Role parse(String name) {
+    if (name == null) {
+      return null;
+    }
+    try {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw dev.stevedore.rest.InvalidRequestException.forField(
+          "role", "must be admin, operator, submitter or viewer");
+    }
+  }
+
   /** The role's name as {@code @RolesAllowed} uses it. */
   public String roleName() {
     return name().toLowerCase(Locale.ROOT);

@@ -35,8 +35,13 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock.connect(self.unix_path)
 
 
+API_KEY = None  # set from --key; sent to Stevedore only
+
+
 def call(conn, method, path, body=None):
     headers = {"Content-Type": "application/json"} if body is not None else {}
+    if API_KEY and not isinstance(conn, UnixHTTPConnection):
+        headers["Authorization"] = "Bearer " + API_KEY
     conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
     response = conn.getresponse()
     data = response.read()
@@ -129,7 +134,10 @@ def main():
     parser.add_argument("--jobs", type=int, default=100, help="jobs per side in (b)")
     parser.add_argument("--concurrency", type=int, default=4, help="the server's max-concurrent")
     parser.add_argument("--poll", type=float, default=0.005, help="seconds between state polls")
+    parser.add_argument("--key", required=True, help="a Stevedore API key with the submitter role")
     args = parser.parse_args()
+    global API_KEY
+    API_KEY = args.key
 
     stevedore = Stevedore(args.url)
     # Warm up both paths (image cache, JIT, connection pools).

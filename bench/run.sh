@@ -11,12 +11,17 @@ scripts/setup-debian.sh
 
 data=$(mktemp -d)
 server=target/liberty/wlp/bin/server
+key=sdk_bench_$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+# The benchmark polls far faster than the default per-key rate limit allows: lift it, and the
+# tenant's running quota, so that only max-concurrent bounds the run.
 export STEVEDORE_DATA_DIR=$data STEVEDORE_DISPATCH_MAX_CONCURRENT=$concurrency \
-  STEVEDORE_HTTP_PORT=${BENCH_PORT:-39080} STEVEDORE_HTTPS_PORT=${BENCH_TLS_PORT:-39443}
+  STEVEDORE_HTTP_PORT=${BENCH_PORT:-39080} STEVEDORE_HTTPS_PORT=${BENCH_TLS_PORT:-39443} \
+  STEVEDORE_ADMIN_KEY=$key STEVEDORE_RATE_LIMIT_PER_SECOND=100000 STEVEDORE_RATE_LIMIT_BURST=100000 \
+  STEVEDORE_TENANTS_DEFAULT_MAX_RUNNING=$concurrency
 $server start stevedore >/dev/null
 trap '$server stop stevedore >/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do
-  curl -sf "localhost:$STEVEDORE_HTTP_PORT/api/v1/jobs?limit=1" >/dev/null && break
+  curl -sf -H "Authorization: Bearer $key" "localhost:$STEVEDORE_HTTP_PORT/api/v1/jobs?limit=1" >/dev/null && break
   sleep 1
 done
-python3 bench/bench.py --url "http://localhost:$STEVEDORE_HTTP_PORT" --concurrency "$concurrency"
+python3 bench/bench.py --url "http://localhost:$STEVEDORE_HTTP_PORT" --concurrency "$concurrency" --key "$key"

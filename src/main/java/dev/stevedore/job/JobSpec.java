@@ -58,11 +58,7 @@ public record JobSpec(
         String prompt,
     @Schema(description = "Environment variables of the container.") @Size(max = 200)
         Map<
-                @NotNull
-                @Pattern(
-                    regexp = "[A-Za-z_][A-Za-z0-9_]{0,127}",
-                    message = "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)")
-                String,
+                @NotNull @Pattern(regexp = VARIABLE_NAME, message = VARIABLE_NAME_RULE) String,
                 @NotNull @Size(max = 32768) String>
             env,
     @Schema(
@@ -71,11 +67,7 @@ public record JobSpec(
                     + " stored logs, never shown by the API (which answers with '***').")
         @Size(max = 50)
         Map<
-                @NotNull
-                @Pattern(
-                    regexp = "[A-Za-z_][A-Za-z0-9_]{0,127}",
-                    message = "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)")
-                String,
+                @NotNull @Pattern(regexp = VARIABLE_NAME, message = VARIABLE_NAME_RULE) String,
                 @NotNull @Size(max = 32768) String>
             secrets,
     @Valid Resources resources,
@@ -95,6 +87,11 @@ public record JobSpec(
                 String,
                 @NotNull @Size(max = 255) String>
             labels) {
+
+  /** What names {@code env} and {@code secrets} accept. */
+  static final String VARIABLE_NAME = "[A-Za-z_][A-Za-z0-9_]{0,127}";
+
+  static final String VARIABLE_NAME_RULE = "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)";
 
   /** The spec as the API shows it: secret values replaced. */
   public JobSpec withSecretsMasked() {

@@ -170,17 +170,23 @@ public class JobRunner {
             Math.max(0, left.toMillis()),
             TimeUnit.MILLISECONDS);
     ContainerExit exit;
+    long followed = 0;
     try {
       try (JobLogs.Writer writer = logs.open(id, attempt, secrets)) {
-        runtime.followLogs(container, writer);
+        try {
+          runtime.followLogs(container, writer);
+        } finally {
+          followed = writer.lines();
+        }
       } catch (ContainerRuntimeException e) {
         LOG.warning(
             "Output of job " + id + " may be incomplete: " + LogText.escape(e.getMessage()));
       }
       exit = runtime.awaitExit(container);
       // The stopped container's output, read whole, is the record: following can miss a last
-      // line that the engine wrote while the container exited.
-      try (JobLogs.Writer writer = logs.open(id, attempt, secrets)) {
+      // line that the engine wrote while the container exited. Live followers get only what
+      // they have not seen.
+      try (JobLogs.Writer writer = logs.open(id, attempt, secrets, followed)) {
         runtime.readLogs(container, writer);
       }
     } catch (ContainerRuntimeException | FaultToleranceException e) {

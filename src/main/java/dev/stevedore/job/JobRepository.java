@@ -31,7 +31,14 @@ public class JobRepository {
     JobHistoryEntry first = job.history().get(0);
     stateChanges.fire(
         new JobStateChanged(
-            job.id(), null, JobState.QUEUED, job.attempt(), first.reason(), first.at()));
+            job.id(),
+            job.tenantId(),
+            null,
+            JobState.QUEUED,
+            job.attempt(),
+            null,
+            first.reason(),
+            first.at()));
     return job;
   }
 
@@ -100,7 +107,14 @@ public class JobRepository {
     for (JobHistoryEntry entry : job.history().subList(known, job.history().size())) {
       stateChanges.fire(
           new JobStateChanged(
-              id, entry.from(), entry.to(), entry.attempt(), entry.reason(), entry.at()));
+              id,
+              job.tenantId(),
+              entry.from(),
+              entry.to(),
+              entry.attempt(),
+              entry.exitCode(),
+              entry.reason(),
+              entry.at()));
     }
     return job;
   }

@@ -8,4 +8,11 @@ import java.time.Instant;
  * back.
  */
 public record JobStateChanged(
-    JobId jobId, JobState from, JobState to, int attempt, String reason, Instant at) {}
+    JobId jobId,
+    String tenant,
+    JobState from,
+    JobState to,
+    int attempt,
+    Integer exitCode,
+    String reason,
+    Instant at) {}

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
@@ -31,6 +32,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class JobLogs {
 
   @Inject Workspaces workspaces;
+  @Inject LiveLogs live;
 
   @Inject
   @ConfigProperty(name = "stevedore.logs.max-bytes-per-attempt", defaultValue = "10485760")
@@ -52,21 +54,59 @@ public class JobLogs {
    * file as they arrive; past the configured size one marker line says the rest was dropped.
    */
   public Writer open(JobId job, int attempt, Collection<String> secrets) {
+    return open(job, attempt, secrets, 0);
+  }
+
+  /**
+   * As {@link #open(JobId, int, Collection)}, handing to live followers only the lines after {@code
+   * publishedAlready}: for writing the log anew from the stopped container's whole output, where
+   * followers have seen the first lines already.
+   */
+  public Writer open(JobId job, int attempt, Collection<String> secrets, long publishedAlready) {
     Path file = file(job, attempt);
     try {
       Files.createDirectories(file.getParent());
-      return new Writer(
+      BufferedWriter out =
           Files.newBufferedWriter(
               file,
               StandardCharsets.UTF_8,
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE),
+              StandardOpenOption.WRITE);
+      return new Writer(
+          out,
           maxBytesPerAttempt,
-          secrets);
+          secrets,
+          line -> {
+            if (line.seq() > publishedAlready) {
+              live.publish(job, line);
+            }
+          },
+          attempt);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open the log of job " + job, e);
     }
+  }
+
+  /** Every stored line of one attempt, numbered as the live stream numbers them. */
+  public List<LogLine> lines(JobId job, int attempt) {
+    List<LogLine> lines = new ArrayList<>();
+    try (BufferedReader reader =
+        Files.newBufferedReader(file(job, attempt), StandardCharsets.UTF_8)) {
+      long seq = 0;
+      for (String stored; (stored = reader.readLine()) != null; ) {
+        StoredLine line = StoredLine.parse(stored);
+        seq++;
+        if (line != null) {
+          lines.add(new LogLine(attempt, seq, line.stream(), line.time(), line.text()));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return lines;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the log of job " + job, e);
+    }
+    return lines;
   }
 
   /** The stored lines of one attempt, filtered; empty if the attempt wrote nothing. */
@@ -116,9 +156,20 @@ public class JobLogs {
     private long written;
     private boolean truncated;
 
-    private Writer(BufferedWriter out, long maxBytes, Collection<String> secrets) {
+    private final java.util.function.Consumer<LogLine> published;
+    private final int attempt;
+    private long seq;
+
+    private Writer(
+        BufferedWriter out,
+        long maxBytes,
+        Collection<String> secrets,
+        java.util.function.Consumer<LogLine> published,
+        int attempt) {
       this.out = out;
       this.maxBytes = maxBytes;
+      this.published = published;
+      this.attempt = attempt;
       // Longest first, so that a secret containing another is masked whole.
       this.secrets =
           secrets.stream()
@@ -166,6 +217,12 @@ public class JobLogs {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      published.accept(new LogLine(attempt, ++seq, stream, time, text));
+    }
+
+    /** How many lines this writer has written. */
+    public synchronized long lines() {
+      return seq;
     }
 
     @Override
@@ -178,14 +235,21 @@ public class JobLogs {
     }
   }
 
-  private record StoredLine(String stream, String text) {
+  private record StoredLine(Instant time, String stream, String text) {
     static StoredLine parse(String stored) {
       int first = stored.indexOf(' ');
       int second = first < 0 ? -1 : stored.indexOf(' ', first + 1);
       if (second < 0) {
         return null;
       }
-      return new StoredLine(stored.substring(first + 1, second), stored.substring(second + 1));
+      Instant time;
+      try {
+        time = Instant.parse(stored.substring(0, first));
+      } catch (java.time.format.DateTimeParseException e) {
+        return null;
+      }
+      return new StoredLine(
+          time, stored.substring(first + 1, second), stored.substring(second + 1));
     }
 
     boolean matches(StreamFilter filter) {

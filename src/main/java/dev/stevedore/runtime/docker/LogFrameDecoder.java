@@ -29,28 +29,39 @@ final class LogFrameDecoder {
   void accept(Frame frame) {
     Pending pending = frame.getStreamType() == StreamType.STDERR ? stderr : stdout;
     byte[] payload = frame.getPayload();
-    int textStart = 0;
-    Instant frameTime = null;
-    int space = indexOf(payload, (byte) ' ');
-    if (space > 0) {
-      frameTime = parseTime(new String(payload, 0, space, StandardCharsets.US_ASCII));
-      if (frameTime != null) {
-        textStart = space + 1;
-      }
-    }
-    for (int i = textStart; i <= payload.length; i++) {
-      boolean newline = i < payload.length && payload[i] == '\n';
-      if (newline || (i == payload.length && textStart < payload.length)) {
-        if (pending.time == null) {
-          pending.time = frameTime;
+    int position = 0;
+    while (position < payload.length) {
+      // Every log entry starts with its time; a frame may hold several entries.
+      if (pending.bytes.size() == 0 || pending.atEntryStart) {
+        int space = indexOf(payload, (byte) ' ', position);
+        Instant time =
+            space > position
+                ? parseTime(
+                    new String(payload, position, space - position, StandardCharsets.US_ASCII))
+                : null;
+        if (time != null) {
+          position = space + 1;
+          if (pending.time == null) {
+            pending.time = time;
+          }
         }
-        pending.bytes.write(payload, textStart, i - textStart);
-        if (newline || pending.bytes.size() >= MAX_LINE_BYTES) {
+        pending.atEntryStart = false;
+      }
+      int newline = indexOf(payload, (byte) '\n', position);
+      int end = newline < 0 ? payload.length : newline;
+      pending.bytes.write(payload, position, end - position);
+      if (newline >= 0) {
+        pending.emit();
+        position = newline + 1;
+      } else {
+        position = payload.length;
+        if (pending.bytes.size() >= MAX_LINE_BYTES) {
           pending.emit();
         }
-        textStart = i + 1;
       }
     }
+    // The next frame is a new entry: a long line's continuation carries its own time.
+    pending.atEntryStart = true;
   }
 
   /** Hands over a last line that had no newline. */
@@ -67,8 +78,8 @@ final class LogFrameDecoder {
     }
   }
 
-  private static int indexOf(byte[] bytes, byte wanted) {
-    for (int i = 0; i < bytes.length; i++) {
+  private static int indexOf(byte[] bytes, byte wanted, int from) {
+    for (int i = from; i < bytes.length; i++) {
       if (bytes[i] == wanted) {
         return i;
       }
@@ -80,6 +91,7 @@ final class LogFrameDecoder {
     final LogSink.Stream stream;
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Instant time;
+    boolean atEntryStart = true;
 
     Pending(LogSink.Stream stream) {
       this.stream = stream;

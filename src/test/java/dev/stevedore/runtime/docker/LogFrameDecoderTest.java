@@ -47,6 +47,21 @@ class LogFrameDecoderTest {
   }
 
   @Test
+  void aFrameWithSeveralEntriesHasATimeBeforeEachLine() {
+    decoder.accept(
+        frame(
+            StreamType.STDOUT,
+            "2026-11-21T07:34:40Z line 150\n2026-11-21T07:34:41Z line 151\n2026-11-21T07:34:42Z line 152\n"));
+
+    assertEquals(
+        List.of(
+            "STDOUT 2026-11-21T07:34:40Z line 150",
+            "STDOUT 2026-11-21T07:34:41Z line 151",
+            "STDOUT 2026-11-21T07:34:42Z line 152"),
+        lines);
+  }
+
+  @Test
   void handsOverALastLineWithoutNewline() {
     decoder.accept(frame(StreamType.STDOUT, "2026-11-21T07:34:40Z a\n"));
     decoder.accept(frame(StreamType.STDOUT, "2026-11-21T07:34:41Z b"));

@@ -1,0 +1,114 @@
+package dev.stevedore.events;
+
+import dev.stevedore.job.Job;
+import dev.stevedore.job.JobId;
+import dev.stevedore.job.JobRepository;
+import dev.stevedore.job.JobStateChanged;
+import dev.stevedore.logs.LiveLogs;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The open WebSocket streams: log followers per job, and event listeners with their tenant scope.
+ * It hears every state change after its commit: it tells event listeners, and ends the log streams
+ * of a job that has ended for good (not one a retry sent back to the queue).
+ */
+@ApplicationScoped
+public class StreamHub {
+
+  @Inject LiveLogs live;
+  @Inject JobRepository jobs;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.streams.max-pending-messages", defaultValue = "10000")
+  int maxPending;
+
+  private final Map<JobId, Set<LogFollower>> logFollowers = new ConcurrentHashMap<>();
+  private final Set<EventListener> eventListeners = ConcurrentHashMap.newKeySet();
+
+  /** Someone listening to state changes of a tenant (all tenants when the scope is empty). */
+  record EventListener(Outbox outbox, Optional<String> tenantScope, Set<String> jobs) {}
+
+  int maxPending() {
+    return maxPending;
+  }
+
+  void followLogs(JobId job, LogFollower follower) {
+    logFollowers.computeIfAbsent(job, k -> ConcurrentHashMap.newKeySet()).add(follower);
+    live.follow(job, follower);
+  }
+
+  void unfollowLogs(JobId job, LogFollower follower) {
+    live.unfollow(job, follower);
+    logFollowers.computeIfPresent(
+        job,
+        (k, set) -> {
+          set.remove(follower);
+          return set.isEmpty() ? null : set;
+        });
+  }
+
+  void listen(EventListener listener) {
+    eventListeners.add(listener);
+  }
+
+  void stopListening(Outbox outbox) {
+    eventListeners.removeIf(l -> l.outbox() == outbox);
+  }
+
+  /** Ends a follower's stream if the job has ended for good: the final state, then a close. */
+  void endIfFinished(JobId id, LogFollower follower) {
+    jobs.find(id).filter(job -> job.state().isFinished()).ifPresent(job -> end(job, follower));
+  }
+
+  private void end(Job job, LogFollower follower) {
+    if (!follower.markEnded()) {
+      return;
+    }
+    follower
+        .outbox()
+        .offer(
+            Messages.json(
+                new Messages.End(
+                    job.id().value(), job.state(), job.attempt(), job.exitCode(), job.reason())));
+    follower.outbox().finish(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "job ended"));
+  }
+
+  void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
+    String message =
+        Messages.json(
+            new Messages.StateChange(
+                "job",
+                change.jobId().value(),
+                change.tenant(),
+                change.from(),
+                change.to(),
+                change.attempt(),
+                change.exitCode(),
+                change.reason(),
+                change.at()));
+    for (EventListener listener : eventListeners) {
+      boolean tenantOk = listener.tenantScope().map(change.tenant()::equals).orElse(true);
+      boolean jobOk = listener.jobs().isEmpty() || listener.jobs().contains(change.jobId().value());
+      if (tenantOk && jobOk) {
+        listener.outbox().offer(message);
+      }
+    }
+    if (change.to().isFinished()) {
+      Set<LogFollower> followers = logFollowers.get(change.jobId());
+      if (followers != null) {
+        for (LogFollower follower : followers) {
+          endIfFinished(change.jobId(), follower);
+        }
+      }
+    }
+  }
+}

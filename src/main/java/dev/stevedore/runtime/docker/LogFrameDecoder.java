@@ -28,40 +28,9 @@ final class LogFrameDecoder {
 
   void accept(Frame frame) {
     Pending pending = frame.getStreamType() == StreamType.STDERR ? stderr : stdout;
-    byte[] payload = frame.getPayload();
-    int position = 0;
-    while (position < payload.length) {
-      // Every log entry starts with its time; a frame may hold several entries.
-      if (pending.bytes.size() == 0 || pending.atEntryStart) {
-        int space = indexOf(payload, (byte) ' ', position);
-        Instant time =
-            space > position
-                ? parseTime(
-                    new String(payload, position, space - position, StandardCharsets.US_ASCII))
-                : null;
-        if (time != null) {
-          position = space + 1;
-          if (pending.time == null) {
-            pending.time = time;
-          }
-        }
-        pending.atEntryStart = false;
-      }
-      int newline = indexOf(payload, (byte) '\n', position);
-      int end = newline < 0 ? payload.length : newline;
-      pending.bytes.write(payload, position, end - position);
-      if (newline >= 0) {
-        pending.emit();
-        position = newline + 1;
-      } else {
-        position = payload.length;
-        if (pending.bytes.size() >= MAX_LINE_BYTES) {
-          pending.emit();
-        }
-      }
+    for (byte b : frame.getPayload()) {
+      pending.accept(b);
     }
-    // The next frame is a new entry: a long line's continuation carries its own time.
-    pending.atEntryStart = true;
   }
 
   /** Hands over a last line that had no newline. */
@@ -78,23 +47,54 @@ final class LogFrameDecoder {
     }
   }
 
-  private static int indexOf(byte[] bytes, byte wanted, int from) {
-    for (int i = from; i < bytes.length; i++) {
-      if (bytes[i] == wanted) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
+  /**
+   * One stream's bytes. Frames do not follow lines (the engine cuts its output where its buffers
+   * end, even inside a timestamp), so each stream is read as one sequence of {@code <time>
+   * <text>\n} lines.
+   */
   private final class Pending {
+    /** Longest timestamp Docker writes, with room to spare. */
+    private static final int MAX_TIME = 40;
+
     final LogSink.Stream stream;
+    final ByteArrayOutputStream head = new ByteArrayOutputStream();
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    boolean readingTime = true;
     Instant time;
-    boolean atEntryStart = true;
 
     Pending(LogSink.Stream stream) {
       this.stream = stream;
+    }
+
+    void accept(byte b) {
+      if (readingTime) {
+        if (b == ' ' || b == '\n' || head.size() >= MAX_TIME) {
+          time = parseTime(head.toString(StandardCharsets.US_ASCII));
+          readingTime = false;
+          if (time == null) { // not a timestamp after all: it is text
+            bytes.writeBytes(head.toByteArray());
+            if (b != '\n') {
+              bytes.write(b);
+            }
+          }
+          head.reset();
+          if (b == '\n') {
+            emit();
+          }
+          return;
+        }
+        head.write(b);
+        return;
+      }
+      if (b == '\n') {
+        emit();
+        return;
+      }
+      bytes.write(b);
+      if (bytes.size() >= MAX_LINE_BYTES) {
+        emit();
+        readingTime = false; // the rest of the line has no time of its own
+      }
     }
 
     void emit() {
@@ -105,9 +105,14 @@ final class LogFrameDecoder {
       sink.line(stream, time == null ? Instant.now() : time, text);
       bytes.reset();
       time = null;
+      readingTime = true;
     }
 
     void emitIfAny() {
+      if (head.size() > 0 && readingTime) {
+        bytes.writeBytes(head.toByteArray());
+        head.reset();
+      }
       if (bytes.size() > 0) {
         emit();
       }

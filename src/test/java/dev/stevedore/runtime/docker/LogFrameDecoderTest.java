@@ -30,20 +30,23 @@ class LogFrameDecoderTest {
   }
 
   @Test
-  void joinsALineSplitAcrossFramesEvenInsideACharacter() {
-    byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
-    byte[] head =
-        concat(
-            "2026-11-21T07:34:40Z price 5".getBytes(StandardCharsets.UTF_8), new byte[] {euro[0]});
-    byte[] tail =
-        concat(
-            "2026-11-21T07:34:40.5Z ".getBytes(StandardCharsets.UTF_8),
-            new byte[] {euro[1], euro[2], '\n'});
+  void framesCutAnywhereEvenInsideATimestampOrACharacter() {
+    byte[] all =
+        "2026-11-21T07:34:40Z price 5€\n2026-11-21T07:34:41.123456789Z next\n"
+            .getBytes(StandardCharsets.UTF_8);
+    int euro = "2026-11-21T07:34:40Z price 5".length() + 1; // inside the euro sign
+    int inTime =
+        "2026-11-21T07:34:40Z price 5€\n2026-11-21T07:3".getBytes(StandardCharsets.UTF_8).length;
 
-    decoder.accept(new Frame(StreamType.STDOUT, head));
-    decoder.accept(new Frame(StreamType.STDOUT, tail));
+    decoder.accept(new Frame(StreamType.STDOUT, java.util.Arrays.copyOfRange(all, 0, euro)));
+    decoder.accept(new Frame(StreamType.STDOUT, java.util.Arrays.copyOfRange(all, euro, inTime)));
+    decoder.accept(
+        new Frame(StreamType.STDOUT, java.util.Arrays.copyOfRange(all, inTime, all.length)));
 
-    assertEquals(List.of("STDOUT 2026-11-21T07:34:40Z price 5€"), lines);
+    assertEquals(
+        List.of(
+            "STDOUT 2026-11-21T07:34:40Z price 5€", "STDOUT 2026-11-21T07:34:41.123456789Z next"),
+        lines);
   }
 
   @Test
@@ -81,12 +84,5 @@ class LogFrameDecoderTest {
     assertEquals(2, lines.size(), "two full pieces of 64 KiB so far");
     decoder.flush();
     assertEquals(3, lines.size());
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] both = new byte[a.length + b.length];
-    System.arraycopy(a, 0, both, 0, a.length);
-    System.arraycopy(b, 0, both, a.length, b.length);
-    return both;
   }
 }

@@ -21,6 +21,13 @@ public class LiveLogs {
   }
 
   private final Map<JobId, Set<Follower>> followers = new ConcurrentHashMap<>();
+  private final Set<java.util.function.BiConsumer<JobId, LogLine>> watchers =
+      new CopyOnWriteArraySet<>();
+
+  /** Hears every line of every job (webhook log patterns). */
+  public void watchAll(java.util.function.BiConsumer<JobId, LogLine> watcher) {
+    watchers.add(watcher);
+  }
 
   public void follow(JobId job, Follower follower) {
     followers.computeIfAbsent(job, k -> new CopyOnWriteArraySet<>()).add(follower);
@@ -36,6 +43,14 @@ public class LiveLogs {
   }
 
   void publish(JobId job, LogLine line) {
+    for (var watcher : watchers) {
+      try {
+        watcher.accept(job, line);
+      } catch (RuntimeException e) {
+        java.util.logging.Logger.getLogger(LiveLogs.class.getName())
+            .log(java.util.logging.Level.WARNING, "A log watcher failed for job " + job, e);
+      }
+    }
     Set<Follower> set = followers.get(job);
     if (set != null) {
       for (Follower follower : set) {

@@ -8,6 +8,8 @@ import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.EngineInfo;
 import dev.stevedore.runtime.SandboxPolicy;
 import dev.stevedore.security.AdminKeyBootstrap;
+import dev.stevedore.webhooks.LogPatternWatcher;
+import dev.stevedore.webhooks.WebhookSender;
 import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -33,6 +35,8 @@ public class NodeStartup {
   @Inject SandboxPolicy sandbox;
   @Inject FileRetention retention;
   @Inject AdminKeyBootstrap adminKey;
+  @Inject LogPatternWatcher logPatterns;
+  @Inject WebhookSender webhookSender;
   @Inject NodeIdentity node;
 
   void onStart(@Observes Startup startup) {
@@ -44,6 +48,8 @@ public class NodeStartup {
     reconciler.start();
     dispatcher.start();
     retention.start();
+    logPatterns.refresh();
+    webhookSender.start();
     LOG.info(
         "Stevedore node "
             + node.name()

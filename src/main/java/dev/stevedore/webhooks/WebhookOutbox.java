@@ -1,0 +1,76 @@
+package dev.stevedore.webhooks;
+
+import dev.stevedore.job.JobState;
+import dev.stevedore.job.JobStateChanged;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Writes a delivery for every subscription that wants a state change, inside the transaction that
+ * stores the change: the change and its deliveries are committed together or not at all.
+ */
+@ApplicationScoped
+public class WebhookOutbox {
+
+  static final Jsonb JSONB = JsonbBuilder.create();
+
+  private static final Map<JobState, String> TYPES =
+      Map.of(
+          JobState.QUEUED, "job.queued",
+          JobState.RUNNING, "job.started",
+          JobState.SUCCEEDED, "job.succeeded",
+          JobState.FAILED, "job.failed",
+          JobState.TIMED_OUT, "job.timed_out",
+          JobState.CANCELLED, "job.cancelled");
+
+  @Inject WebhookStore store;
+
+  /** The body of a state-change delivery. */
+  @JsonbPropertyOrder({"type", "timestamp", "data"})
+  public record Event(String type, Instant timestamp, Object data) {}
+
+  /** What a state-change event says. */
+  @JsonbPropertyOrder({"jobId", "tenant", "from", "to", "attempt", "exitCode", "reason"})
+  public record StateData(
+      String jobId,
+      String tenant,
+      JobState from,
+      JobState to,
+      int attempt,
+      Integer exitCode,
+      String reason) {}
+
+  void onStateChange(@Observes JobStateChanged change) {
+    String type = TYPES.get(change.to());
+    if (type == null) {
+      return;
+    }
+    String body = null;
+    for (Webhook webhook : store.active(change.tenant())) {
+      if (webhook.events().contains(type)) {
+        if (body == null) {
+          body =
+              JSONB.toJson(
+                  new Event(
+                      type,
+                      change.at(),
+                      new StateData(
+                          change.jobId().value(),
+                          change.tenant(),
+                          change.from(),
+                          change.to(),
+                          change.attempt(),
+                          change.exitCode(),
+                          change.reason())));
+        }
+        store.enqueue(new WebhookDelivery(webhook.id(), change.jobId().value(), type, body));
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.stevedore.webhooks;
+
+import dev.stevedore.audit.AuditLog;
+import dev.stevedore.security.Role;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Webhook subscriptions of the caller's tenant. */
+@Path("/webhooks")
+@RequestScoped
+@RolesAllowed(Role.VIEWER_NAME)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Webhooks", description = "Calls to other systems when jobs change")
+@APIResponse(responseCode = "400", ref = "Invalid")
+public class WebhookResource {
+
+  @Inject WebhookService webhooks;
+  @Inject AuditLog audit;
+
+  @POST
+  @RolesAllowed(Role.OPERATOR_NAME)
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Subscribe",
+      description =
+          "Events: job.queued, job.started, job.succeeded, job.failed, job.timed_out,"
+              + " job.cancelled, and job.log with a logPattern. The answer holds the signing"
+              + " secret (whsec_…) this once.")
+  @APIResponse(responseCode = "201", description = "Subscribed")
+  public Response create(WebhookService.WebhookRequest request) {
+    WebhookService.WebhookView made =
+        audit.record(
+            "webhook.create", () -> webhooks.create(request), WebhookService.WebhookView::id);
+    return Response.status(Response.Status.CREATED).entity(made).build();
+  }
+
+  @GET
+  @Operation(summary = "List subscriptions")
+  public List<WebhookService.WebhookView> list() {
+    return webhooks.list();
+  }
+
+  @DELETE
+  @Path("{id}")
+  @RolesAllowed(Role.OPERATOR_NAME)
+  @Operation(summary = "Unsubscribe", description = "Pending deliveries are dropped.")
+  @APIResponse(responseCode = "204", description = "Deleted")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Response delete(@PathParam("id") String id) {
+    audit.record("webhook.delete", id, () -> webhooks.delete(id));
+    return Response.noContent().build();
+  }
+
+  @GET
+  @Path("{id}/deliveries")
+  @Operation(
+      summary = "Delivery history, newest first",
+      description = "Status code, latency and tries of each.")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public List<WebhookService.DeliveryView> deliveries(@PathParam("id") String id) {
+    return webhooks.deliveries(id);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.stevedore.webhooks;
+
+import dev.stevedore.logs.LogText;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Delivers the outbox: due deliveries in order, one at a time per subscription and job, each
+ * signed, with connect and read timeouts, no redirects, and at most 64 KiB of the answer read (and
+ * never shown). A failed try is repeated after 2, 4, 8 … seconds (at most an hour apart) until the
+ * delivery is older than the configured age, then it is marked failed.
+ */
+@ApplicationScoped
+public class WebhookSender {
+
+  private static final Logger LOG = Logger.getLogger(WebhookSender.class.getName());
+  private static final int MAX_ANSWER_BYTES = 64 * 1024;
+
+  @Inject WebhookStore store;
+  @Inject TargetGuard guard;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.webhooks.max-age-hours", defaultValue = "24")
+  long maxAgeHours;
+
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
+  private ScheduledFuture<?> timer;
+
+  public void start() {
+    timer = scheduler.scheduleWithFixedDelay(this::sendDueQuietly, 1, 1, TimeUnit.SECONDS);
+  }
+
+  @PreDestroy
+  void stop() {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  private void sendDueQuietly() {
+    try {
+      for (WebhookDelivery delivery : store.due(50)) {
+        send(delivery);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Webhook delivery pass failed; the next one tries again", e);
+    }
+  }
+
+  private void send(WebhookDelivery delivery) {
+    Webhook webhook = store.findAny(delivery.webhookId()).orElse(null);
+    if (webhook == null || webhook.deletedAt() != null) {
+      return;
+    }
+    Instant giveUpAt = delivery.createdAt().plus(Duration.ofHours(maxAgeHours));
+    Instant retryAt =
+        Instant.now().plusSeconds(Math.min(3600, 1L << Math.min(delivery.attempts() + 1, 12)));
+    var refusal = guard.refusal(webhook.url());
+    if (refusal.isPresent()) {
+      store.failed(
+          delivery.id(), null, null, "target refused: " + refusal.get(), retryAt, giveUpAt);
+      return;
+    }
+    String id = "msg_" + delivery.id();
+    long timestamp = Instant.now().getEpochSecond();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(webhook.url()))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", Long.toString(timestamp))
+            .header(
+                "webhook-signature",
+                Signatures.sign(webhook.secret(), id, timestamp, delivery.payload()))
+            .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
+            .build();
+    long started = System.nanoTime();
+    try {
+      HttpResponse<InputStream> response =
+          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream answer = response.body()) {
+        answer.readNBytes(MAX_ANSWER_BYTES); // read a little, keep nothing
+      }
+      long latency = (System.nanoTime() - started) / 1_000_000;
+      if (response.statusCode() / 100 == 2) {
+        store.delivered(delivery.id(), response.statusCode(), latency);
+      } else {
+        store.failed(
+            delivery.id(),
+            response.statusCode(),
+            latency,
+            "answered " + response.statusCode(),
+            retryAt,
+            giveUpAt);
+      }
+    } catch (IOException e) {
+      store.failed(
+          delivery.id(),
+          null,
+          null,
+          LogText.escape(String.valueOf(e.getMessage())),
+          retryAt,
+          giveUpAt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.stevedore.webhooks;
+
+import dev.stevedore.job.JobId;
+import dev.stevedore.rest.ApiException;
+import dev.stevedore.rest.InvalidRequestException;
+import dev.stevedore.security.Caller;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Subscriptions of the caller's tenant, and their delivery history. */
+@ApplicationScoped
+public class WebhookService {
+
+  static final Set<String> EVENTS =
+      Set.of(
+          "job.queued",
+          "job.started",
+          "job.succeeded",
+          "job.failed",
+          "job.timed_out",
+          "job.cancelled",
+          "job.log");
+
+  @Inject WebhookStore store;
+  @Inject TargetGuard guard;
+  @Inject Caller caller;
+  @Inject LogPatternWatcher watcher;
+
+  /** What a client sends: the target, the event types, a pattern for job.log, a secret. */
+  public record WebhookRequest(String url, List<String> events, String logPattern, String secret) {}
+
+  /** A subscription as the API shows it; the secret only in the answer to its creation. */
+  public record WebhookView(
+      String id,
+      String tenant,
+      String url,
+      Set<String> events,
+      String logPattern,
+      Instant createdAt,
+      String secret) {
+    static WebhookView of(Webhook w, boolean withSecret) {
+      return new WebhookView(
+          w.id(),
+          w.tenantId(),
+          w.url(),
+          w.events(),
+          w.logPattern(),
+          w.createdAt(),
+          withSecret ? w.secret() : null);
+    }
+  }
+
+  /** One delivery as the history shows it. */
+  public record DeliveryView(
+      long id,
+      String jobId,
+      String eventType,
+      WebhookDelivery.Status status,
+      int attempts,
+      Instant createdAt,
+      Instant deliveredAt,
+      Instant nextAttemptAt,
+      Integer lastStatusCode,
+      Long lastLatencyMs,
+      String lastError) {}
+
+  public WebhookView create(WebhookRequest request) {
+    if (request == null || request.url() == null) {
+      throw InvalidRequestException.forField("url", "is required");
+    }
+    guard
+        .refusal(request.url())
+        .ifPresent(
+            why -> {
+              throw InvalidRequestException.forField("url", why);
+            });
+    Set<String> events =
+        new LinkedHashSet<>(request.events() == null ? List.of() : request.events());
+    if (events.isEmpty() || !EVENTS.containsAll(events)) {
+      throw InvalidRequestException.forField("events", "must name some of " + EVENTS);
+    }
+    String pattern = request.logPattern();
+    if (events.contains("job.log")) {
+      if (pattern == null || pattern.isEmpty() || pattern.length() > 500) {
+        throw InvalidRequestException.forField(
+            "logPattern", "job.log needs a pattern of 1 to 500 characters");
+      }
+      try {
+        Pattern.compile(pattern);
+      } catch (PatternSyntaxException e) {
+        throw InvalidRequestException.forField(
+            "logPattern", "not a regular expression: " + e.getDescription());
+      }
+    } else if (pattern != null) {
+      throw InvalidRequestException.forField("logPattern", "only with the job.log event");
+    }
+    String secret = request.secret() == null ? Signatures.newSecret() : request.secret();
+    if (!Signatures.isValidSecret(secret)) {
+      throw InvalidRequestException.forField(
+          "secret", "must be whsec_ and at least 16 bytes in base64");
+    }
+    Webhook webhook =
+        new Webhook(
+            JobId.next().value(), caller.tenantId(), request.url(), events, pattern, secret);
+    store.persist(webhook);
+    watcher.refresh();
+    return WebhookView.of(webhook, true);
+  }
+
+  public List<WebhookView> list() {
+    return store.list(caller.tenantScope()).stream().map(w -> WebhookView.of(w, false)).toList();
+  }
+
+  public void delete(String id) {
+    visible(id);
+    store.delete(id);
+    watcher.refresh();
+  }
+
+  public List<DeliveryView> deliveries(String id) {
+    visible(id);
+    return store.deliveries(id, 200).stream()
+        .map(
+            d ->
+                new DeliveryView(
+                    d.id(),
+                    d.jobId(),
+                    d.eventType(),
+                    d.status(),
+                    d.attempts(),
+                    d.createdAt(),
+                    d.deliveredAt(),
+                    d.status() == WebhookDelivery.Status.PENDING ? d.nextAttemptAt() : null,
+                    d.lastStatusCode(),
+                    d.lastLatencyMs(),
+                    d.lastError()))
+        .toList();
+  }
+
+  private Webhook visible(String id) {
+    return store
+        .find(id, caller.tenantScope())
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    404, "webhook-not-found", "No such webhook", "There is no webhook " + id) {});
+  }
+}

@@ -1,0 +1,124 @@
+package dev.stevedore.webhooks;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Storage of subscriptions and deliveries. */
+@ApplicationScoped
+@Transactional
+public class WebhookStore {
+
+  @PersistenceContext(unitName = "stevedore")
+  EntityManager em;
+
+  void persist(Object entity) {
+    em.persist(entity);
+  }
+
+  /** Within the caller's transaction: the outbox row goes with the change it reports. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  void enqueue(WebhookDelivery delivery) {
+    em.persist(delivery);
+  }
+
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  void enqueueNow(WebhookDelivery delivery) {
+    em.persist(delivery);
+  }
+
+  List<Webhook> active(String tenant) {
+    return em.createQuery(
+            "SELECT w FROM Webhook w WHERE w.tenantId = :tenant AND w.deletedAt IS NULL",
+            Webhook.class)
+        .setParameter("tenant", tenant)
+        .getResultList();
+  }
+
+  List<Webhook> activeWithPatterns() {
+    return em.createQuery(
+            "SELECT w FROM Webhook w WHERE w.logPattern IS NOT NULL AND w.deletedAt IS NULL",
+            Webhook.class)
+        .getResultList();
+  }
+
+  Optional<Webhook> find(String id, Optional<String> tenant) {
+    return Optional.ofNullable(em.find(Webhook.class, id))
+        .filter(w -> w.deletedAt() == null)
+        .filter(w -> tenant.map(w.tenantId()::equals).orElse(true));
+  }
+
+  Optional<Webhook> findAny(String id) {
+    return Optional.ofNullable(em.find(Webhook.class, id));
+  }
+
+  List<Webhook> list(Optional<String> tenant) {
+    var query =
+        em.createQuery(
+            "SELECT w FROM Webhook w WHERE w.deletedAt IS NULL"
+                + (tenant.isPresent() ? " AND w.tenantId = :tenant" : "")
+                + " ORDER BY w.createdAt",
+            Webhook.class);
+    tenant.ifPresent(t -> query.setParameter("tenant", t));
+    return query.getResultList();
+  }
+
+  void delete(String id) {
+    Optional.ofNullable(em.find(Webhook.class, id)).ifPresent(Webhook::delete);
+    em.createQuery(
+            "UPDATE WebhookDelivery d SET d.status = :failed, d.lastError = :why"
+                + " WHERE d.webhookId = :id AND d.status = :pending")
+        .setParameter("failed", WebhookDelivery.Status.FAILED)
+        .setParameter("why", "subscription deleted")
+        .setParameter("id", id)
+        .setParameter("pending", WebhookDelivery.Status.PENDING)
+        .executeUpdate();
+  }
+
+  List<WebhookDelivery> deliveries(String webhookId, int limit) {
+    return em.createQuery(
+            "SELECT d FROM WebhookDelivery d WHERE d.webhookId = :id ORDER BY d.id DESC",
+            WebhookDelivery.class)
+        .setParameter("id", webhookId)
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  /**
+   * Due deliveries that no earlier delivery of the same job to the same subscription waits before.
+   */
+  List<WebhookDelivery> due(int limit) {
+    return em.createQuery(
+            "SELECT d FROM WebhookDelivery d WHERE d.status = :pending AND d.nextAttemptAt <= :now"
+                + " AND NOT EXISTS (SELECT e FROM WebhookDelivery e WHERE e.webhookId = d.webhookId"
+                + " AND e.jobId = d.jobId AND e.status = :pending AND e.id < d.id)"
+                + " ORDER BY d.id",
+            WebhookDelivery.class)
+        .setParameter("pending", WebhookDelivery.Status.PENDING)
+        .setParameter("now", Instant.now())
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  void delivered(long id, int statusCode, long latencyMs) {
+    WebhookDelivery d = em.find(WebhookDelivery.class, id);
+    d.delivered(statusCode, latencyMs);
+  }
+
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  void failed(
+      long id,
+      Integer statusCode,
+      Long latencyMs,
+      String error,
+      Instant retryAt,
+      Instant giveUpAt) {
+    WebhookDelivery d = em.find(WebhookDelivery.class, id);
+    d.failed(statusCode, latencyMs, error, retryAt, giveUpAt);
+  }
+}

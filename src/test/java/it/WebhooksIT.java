@@ -1,0 +1,218 @@
+package it;
+
+import static it.support.Api.awaitEnd;
+import static it.support.Api.json;
+import static it.support.Api.shellJob;
+import static it.support.Api.submit;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import it.support.Api;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Webhooks against a receiver on loopback port 39999, which the test server's configuration allows
+ * (and nothing else internal).
+ */
+class WebhooksIT {
+
+  private static final int PORT = 39999;
+  private static HttpServer receiver;
+  private static final Map<String, List<Received>> received = new ConcurrentHashMap<>();
+  private static final AtomicInteger flakyCalls = new AtomicInteger();
+
+  record Received(Map<String, String> headers, String body) {
+    JsonObject json() {
+      return Json.createReader(new StringReader(body)).readObject();
+    }
+  }
+
+  @BeforeAll
+  static void startReceiver() throws IOException {
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", PORT), 0);
+    receiver.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          Map<String, String> headers = new ConcurrentHashMap<>();
+          exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
+          int status = path.startsWith("/flaky") && flakyCalls.incrementAndGet() <= 2 ? 500 : 200;
+          if (status == 200) {
+            received
+                .computeIfAbsent(path, p -> new CopyOnWriteArrayList<>())
+                .add(new Received(headers, body));
+          }
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
+    receiver.start();
+  }
+
+  @AfterAll
+  static void stopReceiver() {
+    receiver.stop(0);
+  }
+
+  private static JsonObject subscribe(String path, List<String> events, String pattern) {
+    var body = Json.createObjectBuilder().add("url", "http://127.0.0.1:" + PORT + path);
+    var list = Json.createArrayBuilder();
+    events.forEach(list::add);
+    body.add("events", list);
+    if (pattern != null) {
+      body.add("logPattern", pattern);
+    }
+    HttpResponse<String> made = Api.post("/api/v1/webhooks", body.build().toString());
+    assertEquals(201, made.statusCode(), made.body());
+    return json(made);
+  }
+
+  private static void unsubscribe(JsonObject webhook) {
+    Api.send(
+        java.net.http.HttpRequest.newBuilder(Api.uri("/api/v1/webhooks/" + webhook.getString("id")))
+            .DELETE());
+  }
+
+  private static boolean validSignature(String secret, Received r) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(
+        new SecretKeySpec(
+            Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+    String signed =
+        r.headers().get("webhook-id") + "." + r.headers().get("webhook-timestamp") + "." + r.body();
+    String expected =
+        "v1,"
+            + Base64.getEncoder()
+                .encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+    return expected.equals(r.headers().get("webhook-signature"));
+  }
+
+  @Test
+  void stateChangesArriveInOrderAndSigned() throws Exception {
+    JsonObject webhook =
+        subscribe("/states", List.of("job.queued", "job.started", "job.succeeded"), null);
+    try {
+      String id = submit(shellJob("true")).getString("id");
+      awaitEnd(id);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  received.getOrDefault("/states", List.of()).stream()
+                          .filter(r -> r.body().contains(id))
+                          .count()
+                      == 3);
+      List<Received> mine =
+          received.get("/states").stream().filter(r -> r.body().contains(id)).toList();
+      assertEquals(
+          List.of("job.queued", "job.started", "job.succeeded"),
+          mine.stream().map(r -> r.json().getString("type")).toList());
+      for (Received r : mine) {
+        assertTrue(validSignature(webhook.getString("secret"), r), r.headers().toString());
+      }
+    } finally {
+      unsubscribe(webhook);
+    }
+  }
+
+  @Test
+  void aReceiverThatFailsTwiceGetsTheDeliveryOnTheThirdTry() {
+    flakyCalls.set(0);
+    JsonObject webhook = subscribe("/flaky", List.of("job.succeeded"), null);
+    try {
+      String id = submit(shellJob("true")).getString("id");
+      awaitEnd(id);
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  received.getOrDefault("/flaky", List.of()).stream()
+                      .anyMatch(r -> r.body().contains(id)));
+      assertEquals(3, flakyCalls.get());
+      JsonObject delivery =
+          Json.createReader(
+                  new StringReader(
+                      Api.get("/api/v1/webhooks/" + webhook.getString("id") + "/deliveries")
+                          .body()))
+              .readArray()
+              .getJsonObject(0);
+      assertEquals("DELIVERED", delivery.getString("status"));
+      assertEquals(3, delivery.getInt("attempts"));
+      assertEquals(200, delivery.getInt("lastStatusCode"));
+    } finally {
+      unsubscribe(webhook);
+    }
+  }
+
+  @Test
+  void aLogPatternFiresOnceForAMatchingLine() {
+    JsonObject webhook = subscribe("/logs", List.of("job.log"), "^ALERT ");
+    try {
+      String id =
+          submit(shellJob("echo fine; echo 'ALERT disk full'; echo 'not an ALERT '"))
+              .getString("id");
+      awaitEnd(id);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  received.getOrDefault("/logs", List.of()).stream()
+                      .anyMatch(r -> r.body().contains(id)));
+      // And no second one follows (the last line mentions ALERT, but not at its start).
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> received.get("/logs").stream().filter(r -> r.body().contains(id)).count() == 1);
+      List<Received> mine =
+          received.get("/logs").stream().filter(r -> r.body().contains(id)).toList();
+      assertEquals(1, mine.size(), mine.toString());
+      assertEquals("ALERT disk full", mine.get(0).json().getJsonObject("data").getString("text"));
+    } finally {
+      unsubscribe(webhook);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://127.0.0.1/",
+        "http://[::1]/",
+        "http://169.254.169.254/",
+        "http://10.0.0.1/",
+        "http://0x7f000001/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://localhost/"
+      })
+  void internalTargetsAreRefused(String url) {
+    HttpResponse<String> refused =
+        Api.post("/api/v1/webhooks", "{\"url\":\"" + url + "\",\"events\":[\"job.succeeded\"]}");
+    assertEquals(400, refused.statusCode(), refused.body());
+  }
+}

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 concurrency=${1:-4}
+streams=${STREAMS:-20}
 scripts/setup-debian.sh
 ./mvnw -B -ntp -q -DskipTests package liberty:create liberty:deploy
 
@@ -25,3 +26,16 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 python3 bench/bench.py --url "http://localhost:$STEVEDORE_HTTP_PORT" --concurrency "$concurrency" --key "$key"
+echo
+echo "Live output latency (jobs run $streams at a time for this part):"
+echo
+$server stop stevedore >/dev/null
+STEVEDORE_DISPATCH_MAX_CONCURRENT=$streams STEVEDORE_TENANTS_DEFAULT_MAX_RUNNING=$streams $server start stevedore >/dev/null
+for _ in $(seq 1 120); do
+  curl -sf -H "Authorization: Bearer $key" "localhost:$STEVEDORE_HTTP_PORT/api/v1/jobs?limit=1" >/dev/null && break
+  sleep 1
+done
+for n in 1 "$streams"; do
+  java bench/StreamLatency.java "http://localhost:$STEVEDORE_HTTP_PORT" "$key" "$n" 10
+  echo
+done

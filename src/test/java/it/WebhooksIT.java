@@ -199,6 +199,74 @@ class WebhooksIT {
     }
   }
 
+  @Test
+  void aJobsOwnCallbackHearsThatJobOnly() throws Exception {
+    String secret =
+        "whsec_"
+            + Base64.getEncoder()
+                .encodeToString("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8));
+    String spec =
+        Api.shellSpec("true")
+            .add(
+                "callbacks",
+                Json.createArrayBuilder()
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("url", "http://127.0.0.1:" + PORT + "/callback")
+                            .add("events", Json.createArrayBuilder().add("job.succeeded"))
+                            .add("secret", secret)))
+            .build()
+            .toString();
+    JsonObject submitted = submit(spec);
+    String id = submitted.getString("id");
+    String other = submit(shellJob("true")).getString("id");
+    awaitEnd(id);
+    awaitEnd(other);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                received.getOrDefault("/callback", List.of()).stream()
+                    .anyMatch(r -> r.body().contains(id)));
+    List<Received> calls = received.get("/callback");
+    assertEquals(1, calls.size(), calls.toString());
+    assertEquals("job.succeeded", calls.get(0).json().getString("type"));
+    assertTrue(validSignature(secret, calls.get(0)));
+    assertEquals(
+        "***",
+        submitted
+            .getJsonObject("spec")
+            .getJsonArray("callbacks")
+            .getJsonObject(0)
+            .getString("secret"));
+    assertTrue(!Api.job(id).toString().contains(secret));
+    assertTrue(
+        !Api.get("/api/v1/webhooks").body().contains("/callback"), "not a tenant subscription");
+  }
+
+  @Test
+  void aJobWithAnInternalCallbackIsRefusedAndNotCreated() {
+    String newest = Api.newestJobId();
+    String spec =
+        Api.shellSpec("true")
+            .add(
+                "callbacks",
+                Json.createArrayBuilder()
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("url", "http://169.254.169.254/latest")
+                            .add("secret", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM=")))
+            .build()
+            .toString();
+
+    HttpResponse<String> refused = Api.post("/api/v1/jobs", spec);
+
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertTrue(refused.body().contains("callbacks[0].url"), refused.body());
+    assertEquals(newest, Api.newestJobId());
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

@@ -126,7 +126,8 @@ public class JobLimits {
         priority,
         retry,
         network,
-        sorted(spec.labels()));
+        sorted(spec.labels()),
+        spec.callbacks() == null ? List.of() : List.copyOf(spec.callbacks()));
   }
 
   /** Maps in key order, so that equal specs are stored as equal JSON. */

@@ -23,10 +23,12 @@ public class JobRepository {
   EntityManager em;
 
   @Inject Event<JobStateChanged> stateChanges;
+  @Inject Event<JobCreating> creations;
 
   /** Stores a new QUEUED job and announces it. */
   public Job insert(Job job) {
     em.persist(job);
+    creations.fire(new JobCreating(job.id(), job.tenantId(), job.spec()));
     em.flush();
     JobHistoryEntry first = job.history().get(0);
     stateChanges.fire(

@@ -86,20 +86,32 @@ public record JobSpec(
                     message = "must be 1-63 letters, digits, '.', '_', '/' or '-'")
                 String,
                 @NotNull @Size(max = 255) String>
-            labels) {
+            labels,
+    @Schema(
+            description =
+                "URLs this job's state changes are sent to, signed with the given secret, as"
+                    + " webhook subscriptions are.")
+        @Size(max = 5)
+        List<@NotNull @Valid Callback> callbacks) {
 
   /** What names {@code env} and {@code secrets} accept. */
   static final String VARIABLE_NAME = "[A-Za-z_][A-Za-z0-9_]{0,127}";
 
   static final String VARIABLE_NAME_RULE = "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)";
 
-  /** The spec as the API shows it: secret values replaced. */
+  /** The spec as the API shows it: secret values and callback secrets replaced. */
   public JobSpec withSecretsMasked() {
-    if (secrets == null || secrets.isEmpty()) {
-      return this;
+    Map<String, String> masked = null;
+    if (secrets != null) {
+      masked = new java.util.TreeMap<>();
+      for (String k : secrets.keySet()) {
+        masked.put(k, "***");
+      }
     }
-    Map<String, String> masked = new java.util.TreeMap<>();
-    secrets.keySet().forEach(k -> masked.put(k, "***"));
+    List<Callback> shownCallbacks =
+        callbacks == null
+            ? null
+            : callbacks.stream().map(c -> new Callback(c.url(), c.events(), "***")).toList();
     return new JobSpec(
         name,
         image,
@@ -112,8 +124,22 @@ public record JobSpec(
         priority,
         retry,
         network,
-        labels);
+        labels,
+        shownCallbacks);
   }
+
+  /** A URL to call on this job's state changes. */
+  @JsonbPropertyOrder({"url", "events", "secret"})
+  public record Callback(
+      @Schema(description = "Where to send the events.", required = true)
+          @NotBlank
+          @Size(max = 2000)
+          String url,
+      @Schema(description = "Which: job.queued … job.cancelled; all of them when left out.")
+          List<@NotNull String> events,
+      @Schema(description = "whsec_… secret the deliveries are signed with.", required = true)
+          @NotBlank
+          String secret) {}
 
   /** Resource limits of the container. */
   @JsonbPropertyOrder({"cpus", "memoryMb", "pids"})

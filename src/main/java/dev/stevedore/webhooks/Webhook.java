@@ -32,6 +32,10 @@ public class Webhook {
   @Column(nullable = false)
   private String secret;
 
+  /** For a job's own callback: the only job it hears. */
+  @Column(name = "job_id")
+  private String jobId;
+
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
 
@@ -54,6 +58,23 @@ public class Webhook {
     this.logPattern = logPattern;
     this.secret = secret;
     this.createdAt = Instant.now();
+  }
+
+  /** A job's own callback. */
+  static Webhook forJob(
+      String id, String tenantId, String jobId, String url, Set<String> events, String secret) {
+    Webhook webhook = new Webhook(id, tenantId, url, events, null, secret);
+    webhook.jobId = jobId;
+    return webhook;
+  }
+
+  /** Whether it wants events of this job. */
+  boolean hears(String job) {
+    return jobId == null || jobId.equals(job);
+  }
+
+  public String jobId() {
+    return jobId;
   }
 
   void delete() {

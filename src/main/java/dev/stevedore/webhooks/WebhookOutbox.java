@@ -30,6 +30,48 @@ public class WebhookOutbox {
           JobState.CANCELLED, "job.cancelled");
 
   @Inject WebhookStore store;
+  @Inject TargetGuard guard;
+
+  /**
+   * Stores a new job's own callbacks with it, or refuses the job (400) if one is not fit: a target
+   * the guard refuses, a malformed secret, an unknown event.
+   */
+  void onJobCreating(@Observes dev.stevedore.job.JobCreating creating) {
+    var callbacks = creating.spec().callbacks();
+    if (callbacks == null) {
+      return;
+    }
+    for (int i = 0; i < callbacks.size(); i++) {
+      var callback = callbacks.get(i);
+      String field = "callbacks[" + i + "]";
+      guard
+          .refusal(callback.url())
+          .ifPresent(
+              why -> {
+                throw dev.stevedore.rest.InvalidRequestException.forField(field + ".url", why);
+              });
+      if (!Signatures.isValidSecret(callback.secret())) {
+        throw dev.stevedore.rest.InvalidRequestException.forField(
+            field + ".secret", "must be whsec_ and at least 16 bytes in base64");
+      }
+      java.util.Set<String> events =
+          callback.events() == null || callback.events().isEmpty()
+              ? java.util.Set.copyOf(TYPES.values())
+              : new java.util.LinkedHashSet<>(callback.events());
+      if (!TYPES.values().containsAll(events)) {
+        throw dev.stevedore.rest.InvalidRequestException.forField(
+            field + ".events", "must name some of " + TYPES.values());
+      }
+      store.enqueueWebhook(
+          Webhook.forJob(
+              dev.stevedore.job.JobId.next().value(),
+              creating.tenant(),
+              creating.jobId().value(),
+              callback.url(),
+              events,
+              callback.secret()));
+    }
+  }
 
   /** The body of a state-change delivery. */
   @JsonbPropertyOrder({"type", "timestamp", "data"})
@@ -53,7 +95,7 @@ public class WebhookOutbox {
     }
     String body = null;
     for (Webhook webhook : store.active(change.tenant())) {
-      if (webhook.events().contains(type)) {
+      if (webhook.events().contains(type) && webhook.hears(change.jobId().value())) {
         if (body == null) {
           body =
               JSONB.toJson(

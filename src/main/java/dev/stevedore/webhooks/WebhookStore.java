@@ -26,6 +26,12 @@ public class WebhookStore {
     em.persist(delivery);
   }
 
+  /** Within the caller's transaction: a job's callbacks are stored with the job. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  void enqueueWebhook(Webhook webhook) {
+    em.persist(webhook);
+  }
+
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   void enqueueNow(WebhookDelivery delivery) {
     em.persist(delivery);
@@ -48,7 +54,7 @@ public class WebhookStore {
 
   Optional<Webhook> find(String id, Optional<String> tenant) {
     return Optional.ofNullable(em.find(Webhook.class, id))
-        .filter(w -> w.deletedAt() == null)
+        .filter(w -> w.deletedAt() == null && w.jobId() == null)
         .filter(w -> tenant.map(w.tenantId()::equals).orElse(true));
   }
 
@@ -59,7 +65,7 @@ public class WebhookStore {
   List<Webhook> list(Optional<String> tenant) {
     var query =
         em.createQuery(
-            "SELECT w FROM Webhook w WHERE w.deletedAt IS NULL"
+            "SELECT w FROM Webhook w WHERE w.deletedAt IS NULL AND w.jobId IS NULL"
                 + (tenant.isPresent() ? " AND w.tenantId = :tenant" : "")
                 + " ORDER BY w.createdAt",
             Webhook.class);

@@ -34,7 +34,8 @@ class JobLimitsTest {
   private static JobSpec spec(
       JobSpec.Resources resources, Integer timeout, Integer priority, String network) {
     return new JobSpec(
-        null, "img", null, null, null, null, resources, timeout, priority, null, network, null);
+        null, "img", null, null, null, null, resources, timeout, priority, null, network, null,
+        null);
   }
 
   @Test

@@ -66,7 +66,8 @@ class ValidationIT {
         "/api/v1/jobs?cursor=bm9wZQ",
         "/api/v1/jobs/not-a-job-id",
         "/api/v1/jobs/not-a-job-id/logs",
-        "/api/v1/jobs/0190a6b2-0000-7000-8000-00000000000G"
+        "/api/v1/jobs/0190a6b2-0000-7000-8000-00000000000G",
+        "/api/v1/audit?since=yesterday"
       })
   void malformedParametersAre400(String path) {
     assertProblem(get(path), 400);

@@ -25,10 +25,10 @@ public class JobRepository {
   @Inject Event<JobStateChanged> stateChanges;
   @Inject Event<JobCreating> creations;
 
-  /** Stores a new QUEUED job and announces it. */
-  public Job insert(Job job) {
+  /** Stores a new QUEUED job (whose spec, as it runs, is {@code spec}) and announces it. */
+  public Job insert(Job job, JobSpec spec) {
     em.persist(job);
-    creations.fire(new JobCreating(job.id(), job.tenantId(), job.spec()));
+    creations.fire(new JobCreating(job.id(), job.tenantId(), spec));
     em.flush();
     JobHistoryEntry first = job.history().get(0);
     stateChanges.fire(

@@ -79,7 +79,7 @@ public class JobService {
     try {
       // The inputs are in place before the job exists, so no runner can start it without them.
       inputs.stage(workspaces.createInputDir(id), files.files(), files.zip(), effective.prompt());
-      repository.insert(job);
+      repository.insert(job, effective);
     } catch (RuntimeException e) {
       workspaces.deleteJobFiles(id);
       var winner = key == null ? null : repository.findByIdempotencyKey(tenant, key).orElse(null);

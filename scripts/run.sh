@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 
 scripts/setup-debian.sh
 export STEVEDORE_DATA_DIR=${STEVEDORE_DATA_DIR:-$PWD/data}
-exec ./mvnw -B -ntp -DskipTests liberty:run "$@"
+./mvnw -B -ntp -DskipTests package liberty:create@run liberty:deploy@run "$@"
+exec target/liberty/wlp/bin/server run stevedore

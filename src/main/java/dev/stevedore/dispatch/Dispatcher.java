@@ -71,6 +71,7 @@ public class Dispatcher {
   private final AtomicBoolean passRequested = new AtomicBoolean();
   private final Object passLock = new Object();
   private volatile boolean stopped;
+  private volatile long lastPassNanos;
   private ScheduledFuture<?> timer;
 
   public void start() {
@@ -172,8 +173,21 @@ public class Dispatcher {
         }
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "Dispatch pass failed; the next one tries again", e);
+      } finally {
+        lastPassNanos = System.nanoTime();
       }
     }
+  }
+
+  /** Time since the last dispatch pass ended, or null before the first: liveness reads it. */
+  public Duration sinceLastPass() {
+    long last = lastPassNanos;
+    return last == 0 ? null : Duration.ofNanos(System.nanoTime() - last);
+  }
+
+  /** How long without a finished pass means the dispatcher is stuck. */
+  public Duration stalledAfter() {
+    return Duration.ofMillis(Math.max(60_000, 10 * pollIntervalMs));
   }
 
   private boolean claim(JobId id) {

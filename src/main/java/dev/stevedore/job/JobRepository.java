@@ -40,7 +40,9 @@ public class JobRepository {
             job.attempt(),
             null,
             first.reason(),
-            first.at()));
+            first.at(),
+            first.at(),
+            false));
     return job;
   }
 
@@ -82,9 +84,16 @@ public class JobRepository {
         .getSingleResult();
   }
 
+  /** How many jobs of all tenants wait in the queue (shared by every node of the database). */
+  public long countQueued() {
+    return em.createQuery("SELECT COUNT(j) FROM Job j WHERE j.state = :queued", Long.class)
+        .setParameter("queued", JobState.QUEUED)
+        .getSingleResult();
+  }
+
   /** Jobs that hold or are about to hold a container, per tenant, over all nodes. */
-  public java.util.Map<String, Long> activeByTenant() {
-    java.util.Map<String, Long> counts = new java.util.HashMap<>();
+  public Map<String, Long> activeByTenant() {
+    Map<String, Long> counts = new java.util.HashMap<>();
     em.createQuery(
             "SELECT j.tenantId, COUNT(j) FROM Job j WHERE j.state IN :active GROUP BY j.tenantId",
             Object[].class)
@@ -106,7 +115,10 @@ public class JobRepository {
     job.moveTo(to, reason, Instant.now());
     change.accept(job); // may move the job on again, as a retry does
     em.flush();
-    for (JobHistoryEntry entry : job.history().subList(known, job.history().size())) {
+    List<JobHistoryEntry> history = job.history();
+    for (int i = known; i < history.size(); i++) {
+      JobHistoryEntry entry = history.get(i);
+      boolean last = i == history.size() - 1;
       stateChanges.fire(
           new JobStateChanged(
               id,
@@ -116,7 +128,9 @@ public class JobRepository {
               entry.attempt(),
               entry.exitCode(),
               entry.reason(),
-              entry.at()));
+              entry.at(),
+              history.get(i - 1).at(),
+              last && entry.to().isFinished()));
     }
     return job;
   }

@@ -39,8 +39,11 @@ import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -84,7 +87,24 @@ public class JobResource {
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
   public Response submit(
-      JobSpec spec,
+      @RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = JobSpec.class),
+                      examples =
+                          @ExampleObject(
+                              name = "shell",
+                              summary = "A command with limits, a label and a secret",
+                              value =
+                                  "{\"name\": \"report\", \"image\": \"stevedore/agent:latest\","
+                                      + " \"command\": [\"sh\", \"-c\", \"echo hello >"
+                                      + " /workspace/out/hello.txt\"], \"timeoutSeconds\": 600,"
+                                      + " \"resources\": {\"memoryMb\": 256, \"cpus\": 0.5},"
+                                      + " \"labels\": {\"team\": \"data\"}, \"secrets\":"
+                                      + " {\"API_TOKEN\": \"s3cr3t\"}}")))
+          JobSpec spec,
       @Parameter(description = "Makes retries of one submission create one job")
           @HeaderParam("Idempotency-Key")
           String idempotencyKey) {
@@ -113,7 +133,31 @@ public class JobResource {
               schema = @Schema(implementation = JobView.class)))
   @APIResponse(responseCode = "413", ref = "TooLarge")
   public Response submitWithFiles(
-      List<EntityPart> parts,
+      @RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.MULTIPART_FORM_DATA,
+                      schema =
+                          @Schema(
+                              type = SchemaType.OBJECT,
+                              properties = {
+                                @SchemaProperty(
+                                    name = "spec",
+                                    type = SchemaType.STRING,
+                                    description = "The job spec as JSON"),
+                                @SchemaProperty(
+                                    name = "file",
+                                    type = SchemaType.STRING,
+                                    format = "binary",
+                                    description = "An input file; repeatable"),
+                                @SchemaProperty(
+                                    name = "zip",
+                                    type = SchemaType.STRING,
+                                    format = "binary",
+                                    description = "A zip of input files, instead of 'file' parts")
+                              })))
+          List<EntityPart> parts,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
     if (contentLength != null && contentLength > uploads.maxUploadBytes()) {
@@ -254,7 +298,13 @@ public class JobResource {
   @Operation(
       summary = "The job's outputs as one zip",
       description = "What it wrote under /workspace/out.")
-  @APIResponse(responseCode = "200", description = "output.zip")
+  @APIResponse(
+      responseCode = "200",
+      description = "output.zip",
+      content =
+          @Content(
+              mediaType = "application/zip",
+              schema = @Schema(type = SchemaType.STRING, format = "binary")))
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Response output(@PathParam("id") JobId id) {
     java.nio.file.Path archive =
@@ -282,7 +332,13 @@ public class JobResource {
   @Operation(
       summary = "One file of the job's outputs",
       description = "Always served as a download.")
-  @APIResponse(responseCode = "200", description = "The file's bytes")
+  @APIResponse(
+      responseCode = "200",
+      description = "The file's bytes",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_OCTET_STREAM,
+              schema = @Schema(type = SchemaType.STRING, format = "binary")))
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Response file(
       @PathParam("id") JobId id,
@@ -306,7 +362,11 @@ public class JobResource {
   @Path("{id}/logs")
   @Produces(MediaType.TEXT_PLAIN)
   @Operation(summary = "The job's stored output", description = "stdout and stderr, line by line.")
-  @APIResponse(responseCode = "200", description = "The lines, oldest first")
+  @APIResponse(
+      responseCode = "200",
+      description = "The lines, oldest first",
+      content =
+          @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING)))
   @APIResponse(responseCode = "404", ref = "NotFound")
   public String logs(
       @PathParam("id") JobId id,

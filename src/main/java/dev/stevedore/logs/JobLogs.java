@@ -23,6 +23,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Stores each attempt's output as lines of {@code <time> <stream> <text>} in {@code
@@ -33,6 +36,7 @@ public class JobLogs {
 
   @Inject Workspaces workspaces;
   @Inject LiveLogs live;
+  @Inject MetricRegistry metrics;
 
   @Inject
   @ConfigProperty(name = "stevedore.logs.max-bytes-per-attempt", defaultValue = "10485760")
@@ -54,7 +58,7 @@ public class JobLogs {
    * file as they arrive; past the configured size one marker line says the rest was dropped.
    */
   public Writer open(JobId job, int attempt, Collection<String> secrets) {
-    return open(job, attempt, secrets, 0);
+    return open(job, attempt, secrets, 0, () -> {});
   }
 
   /**
@@ -63,6 +67,12 @@ public class JobLogs {
    * followers have seen the first lines already.
    */
   public Writer open(JobId job, int attempt, Collection<String> secrets, long publishedAlready) {
+    Path file = file(job, attempt);
+    return open(job, attempt, secrets, publishedAlready, () -> countStored(file));
+  }
+
+  private Writer open(
+      JobId job, int attempt, Collection<String> secrets, long publishedAlready, Runnable closed) {
     Path file = file(job, attempt);
     try {
       Files.createDirectories(file.getParent());
@@ -82,9 +92,26 @@ public class JobLogs {
               live.publish(job, line);
             }
           },
-          attempt);
+          attempt,
+          closed);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open the log of job " + job, e);
+    }
+  }
+
+  /** Adds a complete attempt log's size to the stored-bytes metric. */
+  private void countStored(Path file) {
+    try {
+      metrics
+          .counter(
+              Metadata.builder()
+                  .withName("stevedore.logs.stored")
+                  .withDescription("Bytes of job output written to complete attempt logs")
+                  .withUnit(MetricUnits.BYTES)
+                  .build())
+          .inc(Files.size(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -158,6 +185,7 @@ public class JobLogs {
 
     private final java.util.function.Consumer<LogLine> published;
     private final int attempt;
+    private final Runnable closed;
     private long seq;
 
     private Writer(
@@ -165,8 +193,10 @@ public class JobLogs {
         long maxBytes,
         Collection<String> secrets,
         java.util.function.Consumer<LogLine> published,
-        int attempt) {
+        int attempt,
+        Runnable closed) {
       this.out = out;
+      this.closed = closed;
       this.maxBytes = maxBytes;
       this.published = published;
       this.attempt = attempt;
@@ -232,6 +262,7 @@ public class JobLogs {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      closed.run();
     }
   }
 

@@ -38,6 +38,9 @@ public class NodeStartup {
   @Inject LogPatternWatcher logPatterns;
   @Inject WebhookSender webhookSender;
   @Inject NodeIdentity node;
+  @Inject NodeSampler sampler;
+
+  private volatile boolean complete;
 
   void onStart(@Observes Startup startup) {
     workspaces.prepare();
@@ -46,10 +49,12 @@ public class NodeStartup {
     EngineInfo engine = engine();
     sandbox.verify(engine); // a configured runtime the engine lacks stops the start
     reconciler.start();
+    sampler.start();
     dispatcher.start();
     retention.start();
     logPatterns.refresh();
     webhookSender.start();
+    complete = true;
     LOG.info(
         "Stevedore node "
             + node.name()
@@ -68,6 +73,11 @@ public class NodeStartup {
             + "; at most "
             + dispatcher.maxConcurrent()
             + " jobs at once");
+  }
+
+  /** Whether the start-up sequence has run to its end: the startup health check. */
+  public boolean isComplete() {
+    return complete;
   }
 
   private EngineInfo engine() {

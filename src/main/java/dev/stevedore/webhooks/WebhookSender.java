@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Delivers the outbox: due deliveries in order, one at a time per subscription and job, each
@@ -34,6 +37,7 @@ public class WebhookSender {
 
   @Inject WebhookStore store;
   @Inject TargetGuard guard;
+  @Inject MetricRegistry metrics;
 
   @Inject
   @ConfigProperty(name = "stevedore.webhooks.max-age-hours", defaultValue = "24")
@@ -82,6 +86,7 @@ public class WebhookSender {
     if (refusal.isPresent()) {
       store.failed(
           delivery.id(), null, null, "target refused: " + refusal.get(), retryAt, giveUpAt);
+      countTry("failed");
       return;
     }
     String id = "msg_" + delivery.id();
@@ -107,6 +112,7 @@ public class WebhookSender {
       long latency = (System.nanoTime() - started) / 1_000_000;
       if (response.statusCode() / 100 == 2) {
         store.delivered(delivery.id(), response.statusCode(), latency);
+        countTry("delivered");
       } else {
         store.failed(
             delivery.id(),
@@ -115,6 +121,7 @@ public class WebhookSender {
             "answered " + response.statusCode(),
             retryAt,
             giveUpAt);
+        countTry("failed");
       }
     } catch (IOException e) {
       store.failed(
@@ -124,8 +131,20 @@ public class WebhookSender {
           LogText.escape(String.valueOf(e.getMessage())),
           retryAt,
           giveUpAt);
+      countTry("failed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private void countTry(String outcome) {
+    metrics
+        .counter(
+            Metadata.builder()
+                .withName("stevedore.webhooks.tries")
+                .withDescription("Webhook delivery tries, by outcome (delivered, failed)")
+                .build(),
+            new Tag("outcome", outcome))
+        .inc();
   }
 }

@@ -15,24 +15,22 @@ import java.util.stream.Stream;
 /** The configuration keys the server reads, gathered from the code and from server.xml. */
 final class ConfigKeys {
 
-  /**
-   * Keys documented before the code that reads them is merged: the node's sampling interval and
-   * readiness's free-disk threshold. Harmless duplicates once that code is in.
-   */
-  private static final Set<String> DOCUMENTED_AHEAD =
-      Set.of("stevedore.node.sample-interval-seconds", "stevedore.health.min-free-disk-mb");
-
   private static final Pattern CONFIG_PROPERTY =
       Pattern.compile("@ConfigProperty\\(\\s*name\\s*=\\s*\"([^\"]+)\"");
+  private static final Pattern DEFAULT_PROPERTY =
+      Pattern.compile("(?m)^(stevedore\\.[a-z0-9.-]+)=");
   private static final Pattern SERVER_VARIABLE =
       Pattern.compile("<variable\\s+name=\"(stevedore\\.[^\"]+)\"");
   static final Pattern ENV_NAME = Pattern.compile("(STEVEDORE_[A-Z0-9_]+)");
 
   private ConfigKeys() {}
 
-  /** Every {@code @ConfigProperty} name under src/main/java and every server.xml variable. */
+  /**
+   * Every {@code @ConfigProperty} name under src/main/java, every default in
+   * microprofile-config.properties and every server.xml variable.
+   */
   static Set<String> all() throws IOException {
-    Set<String> keys = new TreeSet<>(DOCUMENTED_AHEAD);
+    Set<String> keys = new TreeSet<>();
     List<Path> sources;
     try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
       sources = files.filter(f -> f.toString().endsWith(".java")).toList();
@@ -40,6 +38,11 @@ final class ConfigKeys {
     for (Path source : sources) {
       keys.addAll(matches(CONFIG_PROPERTY, Files.readString(source)));
     }
+    keys.addAll(
+        matches(
+            DEFAULT_PROPERTY,
+            Files.readString(
+                Path.of("src/main/resources/META-INF/microprofile-config.properties"))));
     keys.addAll(matches(SERVER_VARIABLE, Files.readString(Path.of("server.xml"))));
     return keys;
   }

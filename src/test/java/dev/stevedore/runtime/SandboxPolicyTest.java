@@ -11,7 +11,14 @@ class SandboxPolicyTest {
 
   private static EngineInfo engineWith(String... runtimes) {
     return new EngineInfo(
-        "unix:///var/run/docker.sock", "20.10", "1.41", "linux", Set.of(runtimes));
+        "unix:///var/run/docker.sock",
+        "20.10",
+        "1.41",
+        "linux",
+        Set.of(runtimes),
+        "overlay2",
+        0,
+        0);
   }
 
   private static SandboxPolicy policy(String runtime) {

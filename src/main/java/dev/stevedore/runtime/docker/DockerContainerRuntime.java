@@ -76,7 +76,10 @@ public class DockerContainerRuntime implements ContainerRuntime {
         version.getVersion(),
         version.getApiVersion(),
         version.getOperatingSystem(),
-        info.getRuntimes() == null ? Set.of() : Set.copyOf(info.getRuntimes().keySet()));
+        info.getRuntimes() == null ? Set.of() : Set.copyOf(info.getRuntimes().keySet()),
+        info.getDriver(),
+        info.getContainersRunning() == null ? 0 : info.getContainersRunning(),
+        info.getImages() == null ? 0 : info.getImages());
   }
 
   @Override

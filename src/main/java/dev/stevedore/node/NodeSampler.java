@@ -1,0 +1,238 @@
+package dev.stevedore.node;
+
+import dev.stevedore.dispatch.Dispatcher;
+import dev.stevedore.job.JobRepository;
+import dev.stevedore.logs.LogText;
+import dev.stevedore.runtime.ContainerRuntime;
+import dev.stevedore.runtime.EngineInfo;
+import dev.stevedore.workspace.Workspaces;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.GlobalMemory;
+
+/**
+ * Samples the node's resources in the background (CPU ticks, memory, the data directory's disk, the
+ * engine's facts, the queue's length), so that the node status, the health checks and the metrics
+ * answer from memory, fast and cheap whatever the load. Only the counts of this node's own
+ * dispatcher are read live: they cost nothing.
+ */
+@ApplicationScoped
+public class NodeSampler {
+
+  private static final Logger LOG = Logger.getLogger(NodeSampler.class.getName());
+
+  @Inject Workspaces workspaces;
+  @Inject ContainerRuntime runtime;
+  @Inject JobRepository jobs;
+  @Inject Dispatcher dispatcher;
+  @Inject NodeIdentity node;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.node.sample-interval-seconds", defaultValue = "5")
+  int intervalSeconds;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.health.min-free-disk-mb", defaultValue = "1024")
+  long minFreeDiskMb;
+
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private final LoadAverage load = new LoadAverage();
+  private CentralProcessor processor;
+  private GlobalMemory memory;
+  private long[] previousTicks;
+  private long previousTickNanos;
+  private volatile Sample latest;
+  private ScheduledFuture<?> timer;
+
+  /** One sampling of everything that is not read live. */
+  private record Sample(
+      Instant at,
+      List<Double> osLoad,
+      long memoryTotal,
+      long memoryAvailable,
+      long diskTotal,
+      long diskFree,
+      NodeStatus.Engine engine,
+      Long queued) {}
+
+  /** Takes the first sample now, then one every {@code stevedore.node.sample-interval-seconds}. */
+  public void start() {
+    SystemInfo system = new SystemInfo();
+    processor = system.getHardware().getProcessor();
+    memory = system.getHardware().getMemory();
+    sampleQuietly();
+    timer =
+        scheduler.scheduleWithFixedDelay(
+            this::sampleQuietly, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+  }
+
+  @PreDestroy
+  void stop() {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  /** The node's status from the last sample and the dispatcher's live counts. */
+  public NodeStatus status() {
+    Sample sample = latest;
+    if (sample == null) {
+      throw new IllegalStateException("the node has not been sampled yet");
+    }
+    int running = dispatcher.running();
+    int slots = dispatcher.maxConcurrent();
+    int free = Math.max(0, slots - running);
+    double[] averages = load.values();
+    int cpus = processor.getLogicalProcessorCount();
+    boolean ready =
+        sample.engine().reachable()
+            && sample.queued() != null
+            && sample.diskFree() >= minFreeDiskBytes();
+    double capacity =
+        ready
+            ? Math.min(
+                Math.min((double) free / slots, 1 - averages[0] / cpus),
+                (double) sample.memoryAvailable() / sample.memoryTotal())
+            : 0;
+    return new NodeStatus(
+        node.name(),
+        sample.at(),
+        round(Math.max(0, capacity)),
+        new NodeStatus.Cpu(
+            cpus, round(averages[0]), round(averages[1]), round(averages[2]), sample.osLoad()),
+        new NodeStatus.Memory(sample.memoryTotal(), sample.memoryAvailable()),
+        new NodeStatus.Disk(
+            workspaces.dataDir().toString(),
+            sample.diskTotal(),
+            sample.diskFree(),
+            minFreeDiskBytes()),
+        sample.engine(),
+        new NodeStatus.Jobs(running, sample.queued() == null ? 0 : sample.queued(), slots, free));
+  }
+
+  /** Queued jobs of every node, as last counted; 0 before the first count. */
+  public long queued() {
+    Sample sample = latest;
+    return sample == null || sample.queued() == null ? 0 : sample.queued();
+  }
+
+  /** Bytes this server may still write on the data directory's file system, read now. */
+  public long freeDiskBytes() {
+    try {
+      return dataStore().getUsableSpace();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public long minFreeDiskBytes() {
+    return minFreeDiskMb * 1024 * 1024;
+  }
+
+  private void sampleQuietly() {
+    try {
+      latest = sample();
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING, "Sampling the node's resources failed; the next sample tries again", e);
+    }
+  }
+
+  private Sample sample() {
+    sampleCpu();
+    double[] os = processor.getSystemLoadAverage(3);
+    List<Double> osLoad =
+        os[0] < 0 ? null : Arrays.stream(os).map(NodeSampler::round).boxed().toList();
+    FileStore disk = dataStore();
+    try {
+      return new Sample(
+          Instant.now(),
+          osLoad,
+          memory.getTotal(),
+          memory.getAvailable(),
+          disk.getTotalSpace(),
+          disk.getUsableSpace(),
+          engine(),
+          countQueued());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Busy processors since the last sample (utilisation × processors) into the averages. */
+  private void sampleCpu() {
+    long now = System.nanoTime();
+    if (previousTicks != null) {
+      double busy =
+          processor.getSystemCpuLoadBetweenTicks(previousTicks)
+              * processor.getLogicalProcessorCount();
+      load.add(busy, (now - previousTickNanos) / 1e9);
+    }
+    previousTicks = processor.getSystemCpuLoadTicks();
+    previousTickNanos = now;
+  }
+
+  private NodeStatus.Engine engine() {
+    try {
+      EngineInfo info = runtime.info();
+      return new NodeStatus.Engine(
+          true,
+          info.endpoint(),
+          info.version(),
+          info.apiVersion(),
+          info.storageDriver(),
+          info.containersRunning(),
+          info.images(),
+          null);
+    } catch (RuntimeException e) {
+      return new NodeStatus.Engine(
+          false,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          LogText.escape(String.valueOf(e.getMessage())));
+    }
+  }
+
+  private Long countQueued() {
+    try {
+      return jobs.countQueued();
+    } catch (RuntimeException e) {
+      LOG.fine(() -> "Counting the queue failed: " + e);
+      return null; // the database does not answer: the node is not ready
+    }
+  }
+
+  private FileStore dataStore() {
+    try {
+      return Files.getFileStore(workspaces.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+}

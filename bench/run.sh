@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 concurrency=${1:-4}
 streams=${STREAMS:-20}
 scripts/setup-debian.sh
-./mvnw -B -ntp -q -DskipTests package liberty:create liberty:deploy
+./mvnw -B -ntp -q -DskipTests package liberty:create@run liberty:deploy@run
 
 data=$(mktemp -d)
 server=target/liberty/wlp/bin/server
@@ -26,6 +26,10 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 python3 bench/bench.py --url "http://localhost:$STEVEDORE_HTTP_PORT" --concurrency "$concurrency" --key "$key"
+echo
+echo "Batches:"
+echo
+python3 bench/batch.py --url "http://localhost:$STEVEDORE_HTTP_PORT" --parallelism "$concurrency" --key "$key"
 echo
 echo "Live output latency (jobs run $streams at a time for this part):"
 echo

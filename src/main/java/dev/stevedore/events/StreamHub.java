@@ -82,6 +82,16 @@ public class StreamHub {
     follower.outbox().finish(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "job ended"));
   }
 
+  /** Sends a message to the tenant's event listeners that follow no single job. */
+  public void broadcast(String tenant, Object message) {
+    String json = Messages.json(message);
+    for (EventListener listener : eventListeners) {
+      if (listener.jobs().isEmpty() && listener.tenantScope().map(tenant::equals).orElse(true)) {
+        listener.outbox().offer(json);
+      }
+    }
+  }
+
   void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
     String message =
         Messages.json(

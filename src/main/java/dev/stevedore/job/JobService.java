@@ -53,11 +53,19 @@ public class JobService {
    * the same key with another spec is a conflict.
    */
   public Submission submit(JobSpec spec, String idempotencyKey, Inputs files) {
-    JobSpec effective = limits.apply(validate(spec));
+    return submitAs(caller.tenantId(), caller.keyId(), spec, idempotencyKey, files);
+  }
+
+  /**
+   * As {@link #submit}, on behalf of a tenant and key given rather than the caller's: for work the
+   * server starts itself, such as a batch's items.
+   */
+  public Submission submitAs(
+      String tenant, String keyId, JobSpec spec, String idempotencyKey, Inputs files) {
+    JobSpec effective = checked(spec);
     String json = JobSpecJson.write(effective);
     String digest = JobSpecJson.digest(json);
     String key = normalizeKey(idempotencyKey);
-    String tenant = caller.tenantId();
     if (key != null) {
       var existing = repository.findByIdempotencyKey(tenant, key);
       if (existing.isPresent()) {
@@ -75,7 +83,7 @@ public class JobService {
           30);
     }
     JobId id = JobId.next();
-    Job job = new Job(id, tenant, caller.keyId(), effective, json, digest, key, Instant.now());
+    Job job = new Job(id, tenant, keyId, effective, json, digest, key, Instant.now());
     try {
       // The inputs are in place before the job exists, so no runner can start it without them.
       inputs.stage(workspaces.createInputDir(id), files.files(), files.zip(), effective.prompt());
@@ -209,6 +217,14 @@ public class JobService {
     }
     Job job = repository.findWithHistory(existing.id(), Optional.empty()).orElseThrow();
     return JobView.of(job, JobSpecJson.read(job.specJson()), true);
+  }
+
+  /**
+   * The spec as it would run: validated, with the server's defaults applied and its maxima checked.
+   * A spec that cannot run is refused with the offending fields.
+   */
+  public JobSpec checked(JobSpec spec) {
+    return limits.apply(validate(spec));
   }
 
   private JobSpec validate(JobSpec spec) {

@@ -8,17 +8,17 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** The stored form of a spec: JSON, and a digest of it to compare idempotent submissions. */
-final class JobSpecJson {
+public final class JobSpecJson {
 
   private static final Jsonb JSONB = JsonbBuilder.create();
 
   private JobSpecJson() {}
 
-  static String write(JobSpec spec) {
+  public static String write(JobSpec spec) {
     return JSONB.toJson(spec);
   }
 
-  static JobSpec read(String json) {
+  public static JobSpec read(String json) {
     return JSONB.fromJson(json, JobSpec.class);
   }
 

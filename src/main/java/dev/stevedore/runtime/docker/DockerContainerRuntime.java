@@ -67,7 +67,7 @@ public class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   @Timeout(10_000)
-  @Retry(maxRetries = 2, delay = 200, abortOn = ContainerRefusedException.class)
+  @Retry(maxRetries = 2, delay = 200, jitter = 50, abortOn = ContainerRefusedException.class)
   public EngineInfo info() {
     Version version = call("read the engine version", () -> clients.control().versionCmd().exec());
     Info info = call("read the engine's facts", () -> clients.control().infoCmd().exec());

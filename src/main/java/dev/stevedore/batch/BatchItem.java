@@ -1,0 +1,137 @@
+package dev.stevedore.batch;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** One work item of a batch, and what became of it. */
+@Entity
+@Table(name = "batch_item")
+public class BatchItem {
+
+  /** Where an item stands. */
+  public enum State {
+    /** Not run yet, or interrupted by an operator's stop: runs when the batch runs. */
+    PENDING,
+    /** Its job ({@code jobId}) is queued or running. */
+    RUNNING,
+    SUCCEEDED,
+    /** Failed, and the batch's failure limit was passed with it: the batch failed. */
+    FAILED,
+    /** Failed within the batch's failure limit: recorded and passed over. */
+    SKIPPED;
+
+    public boolean isFinished() {
+      return this == SUCCEEDED || this == FAILED || this == SKIPPED;
+    }
+  }
+
+  @Id private String id;
+
+  @Column(name = "batch_id", nullable = false)
+  private String batchId;
+
+  @Column(name = "item_index", nullable = false)
+  private int index;
+
+  @Column(name = "overrides_json", nullable = false)
+  private String overridesJson;
+
+  /** The name of the item's uploaded input file, if the batch came with one per item. */
+  @Column(name = "input_name")
+  private String inputName;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private State state;
+
+  @Column(name = "job_id")
+  private String jobId;
+
+  /** How many jobs were started for the item: more than one only after interruptions. */
+  @Column(nullable = false)
+  private int runs;
+
+  @Column(name = "exit_code")
+  private Integer exitCode;
+
+  private String reason;
+
+  @Column(name = "finished_at")
+  private Instant finishedAt;
+
+  protected BatchItem() {}
+
+  BatchItem(String batchId, int index, String overridesJson, String inputName) {
+    this.id = batchId + ":" + index;
+    this.batchId = batchId;
+    this.index = index;
+    this.overridesJson = overridesJson;
+    this.inputName = inputName;
+    this.state = State.PENDING;
+  }
+
+  static String id(String batchId, int index) {
+    return batchId + ":" + index;
+  }
+
+  public String batchId() {
+    return batchId;
+  }
+
+  public int index() {
+    return index;
+  }
+
+  public String overridesJson() {
+    return overridesJson;
+  }
+
+  public String inputName() {
+    return inputName;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public String jobId() {
+    return jobId;
+  }
+
+  public int runs() {
+    return runs;
+  }
+
+  public Integer exitCode() {
+    return exitCode;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  public Instant finishedAt() {
+    return finishedAt;
+  }
+
+  void started(String jobId) {
+    this.state = State.RUNNING;
+    this.jobId = jobId;
+    this.runs++;
+    this.exitCode = null;
+    this.reason = null;
+    this.finishedAt = null;
+  }
+
+  void ended(State state, Integer exitCode, String reason, Instant at) {
+    this.state = state;
+    this.exitCode = exitCode;
+    this.reason = reason;
+    this.finishedAt = state.isFinished() ? at : null;
+  }
+}

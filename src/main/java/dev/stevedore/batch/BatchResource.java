@@ -1,0 +1,278 @@
+package dev.stevedore.batch;
+
+import dev.stevedore.audit.AuditLog;
+import dev.stevedore.rest.InvalidParameterException;
+import dev.stevedore.rest.JsonbConfigResolver;
+import dev.stevedore.rest.PayloadTooLargeException;
+import dev.stevedore.security.Role;
+import dev.stevedore.workspace.InputStager;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityPart;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Batches over HTTP: reads the request, calls {@link BatchService}, shapes the answer. */
+@Path("/batches")
+@RequestScoped
+@RolesAllowed(Role.VIEWER_NAME)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Batches", description = "Many work items run as one job template, checkpointed")
+@APIResponse(responseCode = "400", ref = "Invalid")
+public class BatchResource {
+
+  private static final String STATE_CONFLICT = "Conflict";
+
+  @Inject BatchService batches;
+  @Inject AuditLog audit;
+  @Inject InputStager uploads;
+  @Context UriInfo uriInfo;
+
+  @POST
+  @RolesAllowed(Role.SUBMITTER_NAME)
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Submit a batch",
+      description =
+          "Stores the template and the items and starts the batch: 'parallelism' items run at"
+              + " once, results are checkpointed every 'checkpointEvery' items.")
+  @APIResponse(
+      responseCode = "201",
+      description = "Started",
+      content = @Content(schema = @Schema(implementation = BatchView.class)))
+  public Response submit(BatchRequest request) {
+    return created(
+        audit.record("batch.submit", () -> batches.submit(request, List.of()), BatchView::id));
+  }
+
+  @POST
+  @RolesAllowed(Role.SUBMITTER_NAME)
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Operation(
+      summary = "Submit a batch with one input file per item",
+      description =
+          "Parts: 'batch' (the batch as JSON; 'items' may be left out), then one 'item' part per"
+              + " work item, each a file with a plain name; it appears read-only in the item's"
+              + " /workspace/in.")
+  @APIResponse(
+      responseCode = "201",
+      description = "Started",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(responseCode = "413", ref = "TooLarge")
+  public Response submitWithFiles(
+      @RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.MULTIPART_FORM_DATA,
+                      schema =
+                          @Schema(
+                              type = SchemaType.OBJECT,
+                              properties = {
+                                @SchemaProperty(
+                                    name = "batch",
+                                    type = SchemaType.STRING,
+                                    description = "The batch as JSON"),
+                                @SchemaProperty(
+                                    name = "item",
+                                    type = SchemaType.STRING,
+                                    format = "binary",
+                                    description = "One item's input file; repeatable, in order")
+                              })))
+          List<EntityPart> parts,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
+    if (contentLength != null && contentLength > uploads.maxUploadBytes()) {
+      throw new PayloadTooLargeException(
+          "The request has "
+              + contentLength
+              + " bytes; this server accepts at most "
+              + uploads.maxUploadBytes());
+    }
+    BatchRequest request = null;
+    List<InputStager.Upload> files = new ArrayList<>();
+    for (EntityPart part : parts) {
+      switch (part.getName()) {
+        case "batch" ->
+            request = JsonbConfigResolver.JSONB.fromJson(part.getContent(), BatchRequest.class);
+        case "item" ->
+            files.add(
+                new InputStager.Upload(
+                    part.getFileName()
+                        .orElseThrow(
+                            () ->
+                                new InvalidParameterException(
+                                    "item", "an item part needs a file name")),
+                    part.getContent()));
+        default ->
+            throw new InvalidParameterException(
+                part.getName(), "unknown part; expected batch or item");
+      }
+    }
+    if (request == null) {
+      throw new InvalidParameterException("batch", "the 'batch' part is missing");
+    }
+    if (files.isEmpty()) {
+      throw new InvalidParameterException("item", "at least one 'item' file part is needed");
+    }
+    BatchRequest submitted = request;
+    return created(
+        audit.record("batch.submit", () -> batches.submit(submitted, files), BatchView::id));
+  }
+
+  @GET
+  @Operation(summary = "List batches, newest first")
+  @APIResponse(
+      responseCode = "200",
+      description = "The batches",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(type = SchemaType.ARRAY, implementation = BatchView.class)))
+  public List<BatchView> list(
+      @Parameter(description = "1 to 100") @QueryParam("limit") @DefaultValue("20") int limit) {
+    if (limit < 1 || limit > 100) {
+      throw new InvalidParameterException("limit", "must be between 1 and 100");
+    }
+    return batches.list(limit);
+  }
+
+  @GET
+  @Path("{id}")
+  @Operation(
+      summary = "One batch: progress, executions, estimate of the time left",
+      description = "Counts never go backwards while an execution runs.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The batch",
+      content = @Content(schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public BatchView get(@PathParam("id") String id) {
+    return batches.view(id);
+  }
+
+  @GET
+  @Path("{id}/items")
+  @Operation(summary = "The batch's items with their jobs, states and exit codes")
+  @APIResponse(
+      responseCode = "200",
+      description = "The items, in order",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(type = SchemaType.ARRAY, implementation = BatchItemView.class)))
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public List<BatchItemView> items(
+      @PathParam("id") String id,
+      @Parameter(description = "Only items in this state") @QueryParam("state")
+          BatchItem.State state) {
+    return batches.items(id, Optional.ofNullable(state)).stream().map(BatchItemView::of).toList();
+  }
+
+  @GET
+  @Path("{id}/output")
+  @Produces("application/zip")
+  @Operation(
+      summary = "Every item's outputs in one zip, a folder per item (item-<index>/)",
+      description = "Built from the items' own output archives as they stand.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The zip",
+      content =
+          @Content(
+              mediaType = "application/zip",
+              schema = @Schema(type = SchemaType.STRING, format = "binary")))
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Response output(@PathParam("id") String id) {
+    List<BatchItem> items =
+        audit.record("batch.output.download", id, () -> batches.items(id, Optional.empty()));
+    StreamingOutput zip = out -> batches.writeOutput(items, out);
+    return Response.ok(zip, "application/zip")
+        .header("Content-Disposition", "attachment; filename=\"" + id + "-output.zip\"")
+        .build();
+  }
+
+  @POST
+  @Path("{id}/stop")
+  @RolesAllowed(Role.SUBMITTER_NAME)
+  @Operation(
+      summary = "Stop a running batch",
+      description =
+          "Item jobs in flight are cancelled and run again on restart; the execution ends"
+              + " STOPPED.")
+  @APIResponse(
+      responseCode = "200",
+      description = "Stopping",
+      content = @Content(schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = STATE_CONFLICT)
+  public BatchView stop(@PathParam("id") String id) {
+    return audit.record("batch.stop", id, () -> batches.stop(id));
+  }
+
+  @POST
+  @Path("{id}/restart")
+  @RolesAllowed(Role.SUBMITTER_NAME)
+  @Operation(
+      summary = "Restart a stopped or failed batch",
+      description =
+          "A new execution resumes from the checkpoints: items that ended are not run again."
+              + " Refused while an execution runs.")
+  @APIResponse(
+      responseCode = "200",
+      description = "Restarted",
+      content = @Content(schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = STATE_CONFLICT)
+  public BatchView restart(@PathParam("id") String id) {
+    return audit.record("batch.restart", id, () -> batches.restart(id));
+  }
+
+  @POST
+  @Path("{id}/abandon")
+  @RolesAllowed(Role.SUBMITTER_NAME)
+  @Operation(summary = "Abandon a stopped or failed batch: it can never be restarted")
+  @APIResponse(
+      responseCode = "200",
+      description = "Abandoned",
+      content = @Content(schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = STATE_CONFLICT)
+  public BatchView abandon(@PathParam("id") String id) {
+    return audit.record("batch.abandon", id, () -> batches.abandon(id));
+  }
+
+  private Response created(BatchView batch) {
+    return Response.created(uriInfo.getAbsolutePathBuilder().path(batch.id()).build())
+        .entity(batch)
+        .build();
+  }
+}

@@ -1,0 +1,192 @@
+package dev.stevedore.batch;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Batches and their items in the database. Writes made while a batch step waits for an item's job
+ * run in transactions of their own ({@code REQUIRES_NEW}): the step's chunk transaction stays open
+ * until its checkpoint, and nothing else may wait for it.
+ */
+@ApplicationScoped
+@Transactional
+public class BatchStore {
+
+  @PersistenceContext(unitName = "stevedore")
+  EntityManager em;
+
+  @jakarta.inject.Inject jakarta.enterprise.event.Event<BatchProgressed> progress;
+
+  void insert(Batch batch, List<BatchItem> items) {
+    em.persist(batch);
+    items.forEach(em::persist);
+  }
+
+  void delete(String batchId) {
+    em.createQuery("DELETE FROM BatchItem i WHERE i.batchId = :batch")
+        .setParameter("batch", batchId)
+        .executeUpdate();
+    em.createQuery("DELETE FROM Batch b WHERE b.id = :batch")
+        .setParameter("batch", batchId)
+        .executeUpdate();
+  }
+
+  public Optional<Batch> find(String id) {
+    return Optional.ofNullable(em.find(Batch.class, id));
+  }
+
+  /** The batch if it exists and the scope (a tenant, or none for all) may see it. */
+  public Optional<Batch> find(String id, Optional<String> tenantScope) {
+    return find(id).filter(b -> tenantScope.map(b.tenantId()::equals).orElse(true));
+  }
+
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void executionStarted(String batchId, long executionId) {
+    em.find(Batch.class, batchId).executionId(executionId);
+  }
+
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void stopRequested(String batchId, boolean requested) {
+    em.find(Batch.class, batchId).stopRequested(requested);
+  }
+
+  /** Whether an operator asked the batch to stop, read fresh. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean stopRequestedNow(String batchId) {
+    return em.find(Batch.class, batchId).stopRequested();
+  }
+
+  /** The batch as stored now, read in a transaction of its own. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Batch fresh(String batchId) {
+    return em.find(Batch.class, batchId);
+  }
+
+  /** Whether an item has failed the batch already: the other partitions then stop early. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean hasFailed(String batchId) {
+    return em.createQuery(
+                "SELECT COUNT(i) FROM BatchItem i WHERE i.batchId = :batch AND i.state = :failed",
+                Long.class)
+            .setParameter("batch", batchId)
+            .setParameter("failed", BatchItem.State.FAILED)
+            .getSingleResult()
+        > 0;
+  }
+
+  /** The batch's items, in order. */
+  public List<BatchItem> items(String batchId) {
+    return em.createQuery(
+            "SELECT i FROM BatchItem i WHERE i.batchId = :batch ORDER BY i.index", BatchItem.class)
+        .setParameter("batch", batchId)
+        .getResultList();
+  }
+
+  /** The batch's items in the given states, in order. */
+  public List<BatchItem> items(String batchId, List<BatchItem.State> states) {
+    return em.createQuery(
+            "SELECT i FROM BatchItem i WHERE i.batchId = :batch AND i.state IN :states"
+                + " ORDER BY i.index",
+            BatchItem.class)
+        .setParameter("batch", batchId)
+        .setParameter("states", states)
+        .getResultList();
+  }
+
+  /** The item as stored now, read in a transaction of its own. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public BatchItem item(String batchId, int index) {
+    return em.find(BatchItem.class, BatchItem.id(batchId, index));
+  }
+
+  /** How many of the batch's items are in each state. */
+  public Map<BatchItem.State, Long> counts(String batchId) {
+    Map<BatchItem.State, Long> counts = new EnumMap<>(BatchItem.State.class);
+    for (BatchItem.State state : BatchItem.State.values()) {
+      counts.put(state, 0L);
+    }
+    em.createQuery(
+            "SELECT i.state, COUNT(i) FROM BatchItem i WHERE i.batchId = :batch GROUP BY i.state",
+            Object[].class)
+        .setParameter("batch", batchId)
+        .getResultList()
+        .forEach(row -> counts.put((BatchItem.State) row[0], (Long) row[1]));
+    return counts;
+  }
+
+  /**
+   * Before a restart: items that failed the batch, and items whose job a stop cancelled, are to run
+   * again. Items that succeeded or were skipped stay as they are.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public int resetForRestart(String batchId, java.util.Set<String> cancelledJobs) {
+    int reset = 0;
+    for (BatchItem item :
+        items(batchId, List.of(BatchItem.State.FAILED, BatchItem.State.RUNNING))) {
+      if (item.state() == BatchItem.State.FAILED || cancelledJobs.contains(item.jobId())) {
+        item.ended(BatchItem.State.PENDING, null, "to run again after a restart", null);
+        reset++;
+      }
+    }
+    return reset;
+  }
+
+  /** Records that the item's job is {@code jobId}, in the transaction that inserted the job. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  void itemStarted(String batchId, int index, String jobId) {
+    em.find(BatchItem.class, BatchItem.id(batchId, index)).started(jobId);
+  }
+
+  /** Records an item's end in the caller's transaction: the writer's chunk transaction. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  void itemEnded(
+      String batchId, int index, BatchItem.State state, Integer exitCode, String reason) {
+    em.find(BatchItem.class, BatchItem.id(batchId, index))
+        .ended(state, exitCode, reason, Instant.now());
+  }
+
+  /**
+   * Records a failed item at once, in a transaction of its own, and tells whether the batch has now
+   * failed more items than it may pass over: then the item is FAILED (and the batch fails), else
+   * SKIPPED.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public BatchItem.State itemFailed(
+      String batchId, int index, int maxFailedItems, Integer exitCode, String reason) {
+    // Partitions fail items at the same time: the batch row's lock makes them count in turn.
+    em.find(Batch.class, batchId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    long failedBefore =
+        em.createQuery(
+                "SELECT COUNT(i) FROM BatchItem i WHERE i.batchId = :batch AND i.state IN :failed"
+                    + " AND i.index <> :index",
+                Long.class)
+            .setParameter("batch", batchId)
+            .setParameter("failed", List.of(BatchItem.State.FAILED, BatchItem.State.SKIPPED))
+            .setParameter("index", index)
+            .getSingleResult();
+    BatchItem.State state =
+        failedBefore + 1 > maxFailedItems ? BatchItem.State.FAILED : BatchItem.State.SKIPPED;
+    em.find(BatchItem.class, BatchItem.id(batchId, index))
+        .ended(state, exitCode, reason, Instant.now());
+    progress.fire(new BatchProgressed(batchId, List.of(state)));
+    return state;
+  }
+
+  /** Batches of a tenant (all for an administrator), newest first. */
+  public List<Batch> list(Optional<String> tenantScope, int limit) {
+    return em.createQuery(
+            "SELECT b FROM Batch b WHERE (:tenant IS NULL OR b.tenantId = :tenant)"
+                + " ORDER BY b.id DESC",
+            Batch.class)
+        .setParameter("tenant", tenantScope.orElse(null))
+        .setMaxResults(limit)
+        .getResultList();
+  }
+}

@@ -1,0 +1,9 @@
+package dev.stevedore.batch;
+
+/** An item could not finish because its batch is being stopped or its thread was interrupted. */
+class ItemInterruptedException extends RuntimeException {
+
+  ItemInterruptedException() {
+    super("the batch is stopping", null, false, false);
+  }
+}

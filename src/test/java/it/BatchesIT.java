@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.support.Api;
+import it.support.Multipart;
 import it.support.Server;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -80,6 +81,41 @@ class BatchesIT {
     for (int i = 0; i < 20; i++) {
       assertEquals("item-" + i + "\n", files.get("item-" + i + "/result.txt"));
     }
+  }
+
+  @Test
+  void multipartBatchGivesEachItemItsOwnFileAndRefusesUnsafeNames() throws IOException {
+    String batch =
+        Json.createObjectBuilder()
+            .add("name", "it-files")
+            .add("template", Api.shellSpec("cat /workspace/in/* > /workspace/out/copy.txt"))
+            .add("parallelism", 2)
+            .build()
+            .toString();
+    HttpResponse<String> created =
+        new Multipart()
+            .part("batch", null, "application/json", batch.getBytes(StandardCharsets.UTF_8))
+            .part("item", "a.csv", "text/csv", "alpha\n".getBytes(StandardCharsets.UTF_8))
+            .part("item", "b.csv", "text/csv", "beta\n".getBytes(StandardCharsets.UTF_8))
+            .part("item", "c.csv", "text/csv", "gamma\n".getBytes(StandardCharsets.UTF_8))
+            .post("/api/v1/batches");
+    assertEquals(201, created.statusCode(), created.body());
+    String id = Api.json(created).getString("id");
+    await().atMost(LONG).until(() -> batch(id).getString("state").equals("COMPLETED"));
+    Map<String, String> files = unzip(id);
+    assertEquals("alpha\n", files.get("item-0/copy.txt"));
+    assertEquals("beta\n", files.get("item-1/copy.txt"));
+    assertEquals("gamma\n", files.get("item-2/copy.txt"));
+    assertEquals("a.csv", items(id).getJsonObject(0).getString("input"));
+
+    int before = batchCount();
+    HttpResponse<String> refused =
+        new Multipart()
+            .part("batch", null, "application/json", batch.getBytes(StandardCharsets.UTF_8))
+            .part("item", "../escape.csv", "text/csv", "x".getBytes(StandardCharsets.UTF_8))
+            .post("/api/v1/batches");
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertEquals(before, batchCount());
   }
 
   @Test
@@ -229,6 +265,12 @@ class BatchesIT {
     HttpResponse<String> response = get("/api/v1/batches/" + id);
     assertEquals(200, response.statusCode(), response.body());
     return Api.json(response);
+  }
+
+  private static int batchCount() {
+    HttpResponse<String> response = get("/api/v1/batches?limit=100");
+    assertEquals(200, response.statusCode(), response.body());
+    return Json.createReader(new java.io.StringReader(response.body())).readArray().size();
   }
 
   private static JsonArray items(String id) {

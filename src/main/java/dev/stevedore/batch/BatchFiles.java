@@ -2,6 +2,7 @@ package dev.stevedore.batch;
 
 import dev.stevedore.job.JobId;
 import dev.stevedore.rest.InvalidRequestException;
+import dev.stevedore.rest.PayloadTooLargeException;
 import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,12 +31,26 @@ public class BatchFiles {
     return workspaces.dataDir().resolve("batches").resolve(batchId);
   }
 
-  /** Stores an item's input file; its name must be a plain file name. */
-  void saveInput(String batchId, int index, String name, InputStream content) {
+  /**
+   * Stores an item's input file; its name must be a plain file name, and no file may be larger than
+   * {@code maxBytes} (a chunked request declares no size).
+   */
+  void saveInput(String batchId, int index, String name, InputStream content, long maxBytes) {
     Path target = inputPath(batchId, index, checkedName(name));
     try {
       Files.createDirectories(target.getParent());
-      Files.copy(content, target);
+      try (OutputStream out = Files.newOutputStream(target)) {
+        byte[] buffer = new byte[64 * 1024];
+        long written = 0;
+        for (int n; (n = content.read(buffer)) > 0; ) {
+          written += n;
+          if (written > maxBytes) {
+            throw new PayloadTooLargeException(
+                "Item " + index + "'s file is larger than " + maxBytes + " bytes");
+          }
+          out.write(buffer, 0, n);
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot store an input of batch " + batchId, e);
     }

@@ -1,9 +1,9 @@
 package dev.stevedore.batch;
 
 import dev.stevedore.audit.AuditLog;
+import dev.stevedore.rest.FileParts;
 import dev.stevedore.rest.InvalidParameterException;
 import dev.stevedore.rest.JsonbConfigResolver;
-import dev.stevedore.rest.PayloadTooLargeException;
 import dev.stevedore.security.Role;
 import dev.stevedore.workspace.InputStager;
 import jakarta.annotation.security.RolesAllowed;
@@ -110,28 +110,14 @@ public class BatchResource {
                               })))
           List<EntityPart> parts,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
-    if (contentLength != null && contentLength > uploads.maxUploadBytes()) {
-      throw new PayloadTooLargeException(
-          "The request has "
-              + contentLength
-              + " bytes; this server accepts at most "
-              + uploads.maxUploadBytes());
-    }
+    uploads.checkDeclaredSize(contentLength);
     BatchRequest request = null;
     List<InputStager.Upload> files = new ArrayList<>();
     for (EntityPart part : parts) {
       switch (part.getName()) {
         case "batch" ->
             request = JsonbConfigResolver.JSONB.fromJson(part.getContent(), BatchRequest.class);
-        case "item" ->
-            files.add(
-                new InputStager.Upload(
-                    part.getFileName()
-                        .orElseThrow(
-                            () ->
-                                new InvalidParameterException(
-                                    "item", "an item part needs a file name")),
-                    part.getContent()));
+        case "item" -> files.add(FileParts.upload(part));
         default ->
             throw new InvalidParameterException(
                 part.getName(), "unknown part; expected batch or item");

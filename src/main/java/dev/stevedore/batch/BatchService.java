@@ -54,6 +54,7 @@ public class BatchService {
   @Inject JobRepository jobRepository;
   @Inject Caller caller;
   @Inject Validator validator;
+  @Inject InputStager stager;
 
   /** Stores the batch and its items (and each item's uploaded file, if any), then starts it. */
   public BatchView submit(BatchRequest request, List<InputStager.Upload> uploads) {
@@ -92,7 +93,7 @@ public class BatchService {
       for (int i = 0; i < items.size(); i++) {
         String input = uploads.isEmpty() ? null : BatchFiles.checkedName(uploads.get(i).name());
         if (input != null) {
-          files.saveInput(id, i, input, uploads.get(i).content());
+          files.saveInput(id, i, input, uploads.get(i).content(), stager.maxUploadBytes());
         }
         rows.add(new BatchItem(id, i, ItemOverridesJson.write(items.get(i)), input));
       }

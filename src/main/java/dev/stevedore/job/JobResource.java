@@ -2,9 +2,9 @@ package dev.stevedore.job;
 
 import dev.stevedore.audit.AuditLog;
 import dev.stevedore.logs.JobLogs;
+import dev.stevedore.rest.FileParts;
 import dev.stevedore.rest.InvalidParameterException;
 import dev.stevedore.rest.JsonbConfigResolver;
-import dev.stevedore.rest.PayloadTooLargeException;
 import dev.stevedore.rest.Problem;
 import dev.stevedore.security.Role;
 import dev.stevedore.workspace.InputStager;
@@ -160,28 +160,14 @@ public class JobResource {
           List<EntityPart> parts,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
-    if (contentLength != null && contentLength > uploads.maxUploadBytes()) {
-      throw new PayloadTooLargeException(
-          "The request has "
-              + contentLength
-              + " bytes; this server accepts at most "
-              + uploads.maxUploadBytes());
-    }
+    uploads.checkDeclaredSize(contentLength);
     JobSpec spec = null;
     List<InputStager.Upload> files = new ArrayList<>();
     InputStream zip = null;
     for (EntityPart part : parts) {
       switch (part.getName()) {
         case "spec" -> spec = JsonbConfigResolver.JSONB.fromJson(part.getContent(), JobSpec.class);
-        case "file", "files" ->
-            files.add(
-                new InputStager.Upload(
-                    part.getFileName()
-                        .orElseThrow(
-                            () ->
-                                new InvalidParameterException(
-                                    "file", "a file part needs a file name")),
-                    part.getContent()));
+        case "file", "files" -> files.add(FileParts.upload(part));
         case "zip" -> {
           if (zip != null) {
             throw new InvalidParameterException("zip", "at most one zip part");

@@ -56,6 +56,17 @@ public class InputStager {
     return maxUploadBytes;
   }
 
+  /** Refuses a request whose declared size is above the limit, before any of it is read. */
+  public void checkDeclaredSize(Long contentLength) {
+    if (contentLength != null && contentLength > maxUploadBytes) {
+      throw new PayloadTooLargeException(
+          "The request has "
+              + contentLength
+              + " bytes; this server accepts at most "
+              + maxUploadBytes);
+    }
+  }
+
   /** Writes the files, the zip's entries (if any) and the prompt (if any) into {@code in}. */
   public void stage(Path in, List<Upload> files, InputStream zip, String prompt) {
     Budget budget = new Budget();

@@ -89,11 +89,18 @@ public class JobRunner {
     JobSpec spec = job.spec();
     try {
       workspaces.prepareAttempt(id);
-      runtime.ensureImage(spec.image());
-      if (!stillStarting(id)) {
-        return; // cancelled during the pull
+      ContainerSpec containerSpec = containerSpec(id, attempt, container, spec);
+      try {
+        // Create first: the image is nearly always present, and asking the engine first costs
+        // every job a round trip. Only an image the engine lacks is pulled.
+        runtime.create(containerSpec);
+      } catch (ImageUnavailableException missing) {
+        runtime.ensureImage(spec.image());
+        if (!stillStarting(id)) {
+          return; // cancelled during the pull
+        }
+        runtime.create(containerSpec);
       }
-      runtime.create(containerSpec(id, attempt, container, spec));
       if (!stillStarting(id)) {
         removeQuietly(container);
         return;

@@ -146,13 +146,14 @@ public class Dispatcher {
           return;
         }
         Map<String, Long> active = new HashMap<>(repository.activeByTenant());
+        Map<String, Integer> quotas = new HashMap<>(); // read once per tenant and pass
         int started = 0;
         for (JobRepository.Candidate candidate : candidates) {
           if (started == free) {
             break;
           }
           long tenantActive = active.getOrDefault(candidate.tenant(), 0L);
-          if (tenantActive >= tenants.maxRunning(candidate.tenant())) {
+          if (tenantActive >= quotas.computeIfAbsent(candidate.tenant(), tenants::maxRunning)) {
             continue;
           }
           JobId id = candidate.id();

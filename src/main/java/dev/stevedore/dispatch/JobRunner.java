@@ -1,10 +1,8 @@
 package dev.stevedore.dispatch;
 
-import dev.stevedore.job.IllegalTransitionException;
 import dev.stevedore.job.Job;
 import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobLifecycle;
-import dev.stevedore.job.JobNotFoundException;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobSpec;
 import dev.stevedore.job.JobState;
@@ -118,7 +116,8 @@ public class JobRunner {
       removeQuietly(container);
       return;
     }
-    if (!moved(() -> lifecycle.transition(id, JobState.RUNNING, "container started"))) {
+    if (!JobLifecycle.ifStillPossible(
+        () -> lifecycle.transition(id, JobState.RUNNING, "container started"))) {
       removeQuietly(container); // cancelled while it started
       return;
     }
@@ -146,7 +145,8 @@ public class JobRunner {
         if (!status.running() && status.exit() == null) {
           runtime.start(container);
         }
-        if (!moved(() -> lifecycle.transition(id, JobState.RUNNING, "container adopted"))) {
+        if (!JobLifecycle.ifStillPossible(
+            () -> lifecycle.transition(id, JobState.RUNNING, "container adopted"))) {
           removeQuietly(container);
           return;
         }
@@ -237,12 +237,10 @@ public class JobRunner {
     boolean unreachable = !(e instanceof ContainerRuntimeException cre) || cre.engineUnreachable();
     if (unreachable) {
       LOG.warning("Job " + id + " waits for the Docker engine: " + LogText.escape(e.getMessage()));
-      moved(
+      JobLifecycle.ifStillPossible(
           () ->
-              lifecycle.transition(
-                  id,
-                  JobState.QUEUED,
-                  "Docker engine unavailable: " + LogText.escape(e.getMessage())));
+              lifecycle.waitForEngine(
+                  id, "Docker engine unavailable: " + LogText.escape(e.getMessage())));
     } else {
       end(id, JobState.FAILED, null, e.getMessage());
       removeQuietly(container);
@@ -262,23 +260,13 @@ public class JobRunner {
   }
 
   private void end(JobId id, JobState state, Integer exitCode, String reason) {
-    moved(() -> lifecycle.finish(id, state, exitCode, reason));
+    JobLifecycle.ifStillPossible(() -> lifecycle.finish(id, state, exitCode, reason));
   }
 
   /**
    * Applies a transition unless the job was cancelled (or cancelled and deleted) meanwhile: the
    * cancellation stands.
    */
-  private static boolean moved(Runnable transition) {
-    try {
-      transition.run();
-      return true;
-    } catch (IllegalTransitionException | JobNotFoundException e) {
-      LOG.fine(e::getMessage);
-      return false;
-    }
-  }
-
   private void stopQuietly(String container) {
     try {
       runtime.stop(container, Duration.ofSeconds(timeoutGraceSeconds));

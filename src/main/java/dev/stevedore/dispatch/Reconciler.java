@@ -1,6 +1,5 @@
 package dev.stevedore.dispatch;
 
-import dev.stevedore.job.IllegalTransitionException;
 import dev.stevedore.job.Job;
 import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobLifecycle;
@@ -99,13 +98,13 @@ public class Reconciler {
       if (container != null) {
         dispatcher.adopt(id);
       } else if (job.state() == JobState.STARTING) {
-        settle(
-            id,
+        JobLifecycle.ifStillPossible(
             () ->
                 lifecycle.transition(
                     id, JobState.QUEUED, "requeued: its container was never started"));
       } else {
-        settle(id, () -> lifecycle.finish(id, JobState.FAILED, null, "its container disappeared"));
+        JobLifecycle.ifStillPossible(
+            () -> lifecycle.finish(id, JobState.FAILED, null, "its container disappeared"));
       }
     }
     for (ManagedContainer orphan : containers.values()) {
@@ -119,14 +118,6 @@ public class Reconciler {
       } catch (RuntimeException e) {
         LOG.warning("Could not remove " + orphan.name() + ": " + e.getMessage());
       }
-    }
-  }
-
-  private static void settle(JobId id, Runnable transition) {
-    try {
-      transition.run();
-    } catch (IllegalTransitionException e) {
-      LOG.fine(() -> "Job " + id + " moved on meanwhile: " + e.getMessage());
     }
   }
 

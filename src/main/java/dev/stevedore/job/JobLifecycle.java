@@ -103,4 +103,18 @@ public class JobLifecycle {
     }
     return reason.substring(0, MAX_REASON - 1) + "…";
   }
+
+  /**
+   * Runs a state change that may have been overtaken (the job was cancelled, deleted or moved on by
+   * someone else meanwhile); tells whether it happened.
+   */
+  public static boolean ifStillPossible(Runnable transition) {
+    try {
+      transition.run();
+      return true;
+    } catch (IllegalTransitionException | JobNotFoundException e) {
+      LOG.fine(e::getMessage);
+      return false;
+    }
+  }
 }

@@ -27,7 +27,9 @@ public class ApiKeyService {
   @PersistenceContext(unitName = "stevedore")
   EntityManager em;
 
+  // Only keys that were found are kept: caching misses would let anyone grow the map at will.
   private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
+  private final Map<String, Cached> activeById = new ConcurrentHashMap<>();
 
   private record Cached(Optional<ApiKeyView> key, long until) {}
 
@@ -72,13 +74,23 @@ public class ApiKeyService {
             .filter(k -> KeySecrets.sameHash(k.secretHash(), hash))
             .findFirst()
             .map(k -> ApiKeyView.of(k, null));
-    byHash.put(hash, new Cached(found, System.currentTimeMillis() + CACHE_MILLIS));
+    if (found.isPresent()) {
+      Cached hit = new Cached(found, System.currentTimeMillis() + CACHE_MILLIS);
+      byHash.put(hash, hit);
+      activeById.put(found.get().id(), hit);
+    } else {
+      byHash.remove(hash);
+    }
     return found;
   }
 
   /** A key by its id (the caller's principal name), revoked or not. */
   @Transactional(Transactional.TxType.SUPPORTS)
   public Optional<ApiKeyView> byId(String id) {
+    Cached cached = activeById.get(id); // the request's own key, just authenticated
+    if (cached != null && cached.until() > System.currentTimeMillis()) {
+      return cached.key();
+    }
     return Optional.ofNullable(em.find(ApiKey.class, id)).map(k -> ApiKeyView.of(k, null));
   }
 
@@ -109,7 +121,6 @@ public class ApiKeyService {
             KeySecrets.hash(secret),
             KeySecrets.shownPrefix(secret));
     em.persist(key);
-    byHash.remove(key.secretHash());
     return ApiKeyView.of(key, secret);
   }
 
@@ -127,6 +138,7 @@ public class ApiKeyService {
     }
     key.revoke();
     byHash.remove(key.secretHash());
+    activeById.remove(id);
     return ApiKeyView.of(key, null);
   }
 

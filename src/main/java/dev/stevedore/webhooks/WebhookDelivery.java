@@ -89,6 +89,12 @@ public class WebhookDelivery {
   }
 
   /** A failed try: another after {@code retryAt}, or none if that is past {@code giveUpAt}. */
+  /** Never to be tried again: its subscription is gone. */
+  void abandoned(String why) {
+    status = Status.FAILED;
+    lastError = why;
+  }
+
   void failed(Integer statusCode, Long latencyMs, String error, Instant retryAt, Instant giveUpAt) {
     attempts++;
     lastStatusCode = statusCode;

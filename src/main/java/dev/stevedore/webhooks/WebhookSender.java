@@ -77,6 +77,8 @@ public class WebhookSender {
   private void send(WebhookDelivery delivery) {
     Webhook webhook = store.findAny(delivery.webhookId()).orElse(null);
     if (webhook == null || webhook.deletedAt() != null) {
+      // Left pending it would be picked again every pass and, in numbers, crowd out the rest.
+      store.abandoned(delivery.id(), "subscription deleted");
       return;
     }
     Instant giveUpAt = delivery.createdAt().plus(Duration.ofHours(maxAgeHours));

@@ -111,6 +111,11 @@ public class WebhookStore {
   }
 
   @Transactional(Transactional.TxType.REQUIRES_NEW)
+  void abandoned(long id, String why) {
+    em.find(WebhookDelivery.class, id).abandoned(why);
+  }
+
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   void delivered(long id, int statusCode, long latencyMs) {
     WebhookDelivery d = em.find(WebhookDelivery.class, id);
     d.delivered(statusCode, latencyMs);

@@ -74,12 +74,18 @@ public class InputStager {
       for (Upload file : files) {
         Path target = resolveInside(in, file.name());
         budget.addFile(file.name());
-        long before = budget.unpacked;
-        write(in, target, file.content(), budget);
-        budget.uploaded += budget.unpacked - before;
-        if (budget.uploaded > maxUploadBytes) { // a chunked request has no Content-Length
-          throw tooLarge("the upload is larger than " + maxUploadBytes + " bytes");
-        }
+        // Bounded while it is written: a chunked request declares no size.
+        boolean uploadBinds =
+            maxUploadBytes - budget.uploaded <= maxUnpackedBytes - budget.unpacked;
+        long written =
+            write(
+                in,
+                target,
+                file.content(),
+                Math.min(maxUploadBytes - budget.uploaded, maxUnpackedBytes - budget.unpacked),
+                uploadBinds ? this::uploadTooLarge : this::unpackedTooLarge);
+        budget.uploaded += written;
+        budget.unpacked += written;
       }
       if (zip != null) {
         unzip(in, zip, budget);
@@ -90,8 +96,13 @@ public class InputStager {
           throw InvalidRequestException.forField(
               "prompt", "an input file is named " + PROMPT_FILE + "; it would hide the prompt");
         }
-        write(
-            in, target, new ByteArrayInputStream(prompt.getBytes(StandardCharsets.UTF_8)), budget);
+        budget.unpacked +=
+            write(
+                in,
+                target,
+                new ByteArrayInputStream(prompt.getBytes(StandardCharsets.UTF_8)),
+                maxUnpackedBytes - budget.unpacked,
+                this::unpackedTooLarge);
       }
     } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
       throw InvalidRequestException.forField("files", "two inputs claim the same path");
@@ -104,11 +115,8 @@ public class InputStager {
     Path archive = Files.createTempFile(in.getParent(), "upload", ".zip");
     try {
       try (OutputStream out = Files.newOutputStream(archive)) {
-        copy(
-            upload,
-            out,
-            maxUploadBytes,
-            () -> tooLarge("the zip is larger than " + maxUploadBytes + " bytes"));
+        budget.uploaded +=
+            copy(upload, out, maxUploadBytes - budget.uploaded, this::uploadTooLarge);
       }
       try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
         List<ZipArchiveEntry> entries = Collections.list(zip.getEntries());
@@ -122,7 +130,13 @@ public class InputStager {
             createDirectories(in, target);
           } else {
             try (InputStream content = zip.getInputStream(entry)) {
-              write(in, target, content, budget);
+              budget.unpacked +=
+                  write(
+                      in,
+                      target,
+                      content,
+                      maxUnpackedBytes - budget.unpacked,
+                      this::unpackedTooLarge);
             }
           }
         }
@@ -189,26 +203,37 @@ public class InputStager {
     }
   }
 
-  private void write(Path root, Path target, InputStream content, Budget budget)
+  /** Writes one new file of at most {@code limit} bytes; returns its size. */
+  private long write(
+      Path root,
+      Path target,
+      InputStream content,
+      long limit,
+      java.util.function.Supplier<RuntimeException> overflow)
       throws IOException {
     createDirectories(root, target.getParent());
     if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       throw InvalidRequestException.forField(
           "files", "'" + target.getFileName() + "' is given twice");
     }
+    long written;
     try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
-      budget.unpacked +=
-          copy(
-              content,
-              out,
-              maxUnpackedBytes - budget.unpacked,
-              () -> tooLarge("the inputs unpack to more than " + maxUnpackedBytes + " bytes"));
+      written = copy(content, out, limit, overflow);
     }
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+    return written;
+  }
+
+  private RuntimeException uploadTooLarge() {
+    return tooLarge("the upload is larger than " + maxUploadBytes + " bytes");
+  }
+
+  private RuntimeException unpackedTooLarge() {
+    return tooLarge("the inputs unpack to more than " + maxUnpackedBytes + " bytes");
   }
 
   /** Copies at most {@code limit} bytes; more is refused with {@code overflow}. */
-  private static long copy(
+  public static long copy(
       InputStream in,
       OutputStream out,
       long limit,
@@ -226,7 +251,7 @@ public class InputStager {
     return total;
   }
 
-  private static PayloadTooLargeException tooLarge(String why) {
+  static PayloadTooLargeException tooLarge(String why) {
     return new PayloadTooLargeException("The inputs were refused: " + why);
   }
 

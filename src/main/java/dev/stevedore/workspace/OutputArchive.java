@@ -60,18 +60,27 @@ public class OutputArchive {
       try (ZipOutputStream zipOut = new ZipOutputStream(Files.newOutputStream(partial))) {
         for (Path file : files) {
           String name = out.relativize(file).toString().replace('\\', '/');
-          try (InputStream content = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+          InputStream content;
+          try {
+            content = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+          } catch (IOException vanishedOrLink) {
+            continue; // replaced by a link, or removed, since the walk: leave it out
+          }
+          try (content) { // a failed read or write fails the archive, never a half entry
             zipOut.putNextEntry(new ZipEntry(name));
             content.transferTo(zipOut);
             zipOut.closeEntry();
-          } catch (IOException vanishedOrLink) {
-            // Replaced by a link, or removed, since the walk: leave it out.
           }
         }
       }
       Files.move(partial, zip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return files.size();
     } catch (IOException e) {
+      try {
+        Files.deleteIfExists(partial);
+      } catch (IOException ignored) {
+        // the next archive overwrites it
+      }
       throw new UncheckedIOException("Cannot archive the outputs of job " + id, e);
     }
   }

@@ -250,8 +250,11 @@ public class DockerContainerRuntime implements ContainerRuntime {
     streamLogs(container, sink, true);
   }
 
+  /**
+   * Not retried: a retry would hand the sink again the lines it took before the failure. A failed
+   * read leaves the job to the reconciler, which reads the output anew.
+   */
   @Override
-  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
   @CircuitBreaker(
       requestVolumeThreshold = 10,
       delay = 10_000,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.support.Api;
+import it.support.Metrics;
 import it.support.Multipart;
 import it.support.Server;
 import jakarta.json.Json;
@@ -38,6 +39,7 @@ class BatchesIT {
 
   @Test
   void twentyItemsSucceedWithTheirOutputsAndProgressNeverGoesBack() throws IOException {
+    double succeededBefore = batchItemsSucceeded();
     String id =
         submit(
             "echo \"$ITEM\" > /workspace/out/result.txt",
@@ -55,12 +57,13 @@ class BatchesIT {
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
-              JsonObject progress = batch(id).getJsonObject("progress");
+              JsonObject now = batch(id);
+              JsonObject progress = now.getJsonObject("progress");
               ended.add(
                   progress.getJsonNumber("succeeded").longValue()
                       + progress.getJsonNumber("failed").longValue()
                       + progress.getJsonNumber("skipped").longValue());
-              return batch(id).getString("state").equals("COMPLETED");
+              return now.getString("state").equals("COMPLETED");
             });
     for (int i = 1; i < ended.size(); i++) {
       assertTrue(ended.get(i) >= ended.get(i - 1), "progress went back: " + ended);
@@ -72,6 +75,11 @@ class BatchesIT {
       assertEquals("SUCCEEDED", item.asJsonObject().getString("state"));
       assertEquals(1, item.asJsonObject().getInt("runs"));
     }
+
+    // Counted once each result commits (other test batches have ended: each test awaits its own).
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertEquals(succeededBefore + 20, batchItemsSucceeded()));
 
     Map<String, String> files = unzip(id);
     assertEquals(
@@ -188,6 +196,8 @@ class BatchesIT {
   @Test
   void restartIsRefusedWhileAnExecutionRuns() {
     String id = submit("sleep 3", 4, i -> Json.createObjectBuilder(), 2, 1, 0);
+    // Refused for its state, not because the batch has no execution yet.
+    await().atMost(LONG).until(() -> batch(id).getString("state").equals("STARTED"));
     var refused = post("/api/v1/batches/" + id + "/restart", "");
     assertEquals(409, refused.statusCode(), refused.body());
     assertTrue(
@@ -226,6 +236,10 @@ class BatchesIT {
     for (JsonValue item : items(id)) {
       assertEquals("SUCCEEDED", item.asJsonObject().getString("state"));
     }
+  }
+
+  private static double batchItemsSucceeded() {
+    return Metrics.read().getOrDefault("stevedore_batch_items_total{state=SUCCEEDED}", 0.0);
   }
 
   private static boolean isOver(String id) {

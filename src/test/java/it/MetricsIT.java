@@ -9,21 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.support.Api;
+import it.support.Metrics;
 import jakarta.json.Json;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** /metrics counts every job that ends once, under its end state. */
 class MetricsIT {
-
-  private static final Pattern SAMPLE =
-      Pattern.compile("^(stevedore_[a-z_]+)\\{([^}]*)\\} ([0-9.Ee+-]+)$", Pattern.MULTILINE);
 
   @Test
   void countersRiseByExactlyTheJobsThatEndedSplitByEndState() {
@@ -35,7 +30,7 @@ class MetricsIT {
               var jobs = Api.json(get("/api/v1/node")).getJsonObject("jobs");
               return jobs.getInt("running") == 0 && jobs.getInt("queued") == 0;
             });
-    Map<String, Double> before = metrics();
+    Map<String, Double> before = Metrics.read();
 
     List<String> ids =
         List.of(
@@ -71,8 +66,9 @@ class MetricsIT {
     // The counters move after the end is committed: wait for them, then check nothing else moved.
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertEquals(expectedRise, rise(before, metrics(), expectedRise)));
-    Map<String, Double> after = metrics();
+        .untilAsserted(
+            () -> assertEquals(expectedRise, rise(before, Metrics.read(), expectedRise)));
+    Map<String, Double> after = Metrics.read();
     assertTrue(
         after.get("stevedore_jobs_run_time_seconds_count{}")
                 - before.getOrDefault("stevedore_jobs_run_time_seconds_count{}", 0.0)
@@ -84,7 +80,7 @@ class MetricsIT {
     // A runner frees its slot once it has removed the container, just after the end.
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> metrics().get("stevedore_jobs_running{}") == 0.0);
+        .until(() -> Metrics.read().get("stevedore_jobs_running{}") == 0.0);
   }
 
   /** How much each counter of {@code expected} (and every other finished-state) rose. */
@@ -101,26 +97,5 @@ class MetricsIT {
           }
         });
     return rise;
-  }
-
-  /** The application's metrics by name and tags (without the scope tag). */
-  private static Map<String, Double> metrics() {
-    HttpResponse<String> response = get("/metrics?scope=application");
-    assertEquals(200, response.statusCode());
-    Map<String, Double> values = new HashMap<>();
-    Matcher m = SAMPLE.matcher(response.body());
-    while (m.find()) {
-      String tags =
-          String.join(
-              ",",
-              Pattern.compile(",")
-                  .splitAsStream(m.group(2))
-                  .filter(t -> !t.isBlank() && !t.startsWith("mp_scope="))
-                  .map(t -> t.replace("\"", ""))
-                  .sorted()
-                  .toList());
-      values.put(m.group(1) + "{" + tags + "}", Double.parseDouble(m.group(3)));
-    }
-    return values;
   }
 }

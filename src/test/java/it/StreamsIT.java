@@ -116,11 +116,11 @@ class StreamsIT {
         .until(
             () ->
                 events.messages.stream()
-                    .filter(m -> m.getString("jobId").equals(id))
+                    .filter(m -> id.equals(m.getString("jobId", null)))
                     .anyMatch(m -> m.getString("to").equals("SUCCEEDED")));
     List<String> states =
         events.messages.stream()
-            .filter(m -> m.getString("jobId").equals(id))
+            .filter(m -> id.equals(m.getString("jobId", null)))
             .map(m -> m.getString("to"))
             .toList();
     assertEquals(List.of("QUEUED", "STARTING", "RUNNING", "SUCCEEDED"), states);

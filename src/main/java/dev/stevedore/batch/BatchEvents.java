@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import java.util.Map;
 
 /** Tells the tenant's {@code /ws/events} listeners of a batch's progress after each change. */
 @ApplicationScoped
@@ -15,33 +14,15 @@ public class BatchEvents {
   @Inject StreamHub hub;
 
   /** The message: the batch's counts as they stand after the change. */
-  public record Progress(
-      String type,
-      String batchId,
-      long total,
-      long succeeded,
-      long failed,
-      long skipped,
-      long running,
-      long left) {}
+  public record Progress(String type, String batchId, BatchView.Progress progress) {}
 
   void onProgress(@Observes(during = TransactionPhase.AFTER_SUCCESS) BatchProgressed progressed) {
     Batch batch = store.fresh(progressed.batchId());
-    Map<BatchItem.State, Long> counts = store.counts(batch.id());
-    long succeeded = counts.get(BatchItem.State.SUCCEEDED);
-    long failed = counts.get(BatchItem.State.FAILED);
-    long skipped = counts.get(BatchItem.State.SKIPPED);
-    long running = counts.get(BatchItem.State.RUNNING);
+    if (!hub.hasEventListeners(batch.tenantId())) {
+      return; // nobody to tell: spare the count
+    }
     hub.broadcast(
         batch.tenantId(),
-        new Progress(
-            "batch",
-            batch.id(),
-            batch.itemCount(),
-            succeeded,
-            failed,
-            skipped,
-            running,
-            batch.itemCount() - succeeded - failed - skipped - running));
+        new Progress("batch", batch.id(), BatchView.Progress.of(store.counts(batch.id()), null)));
   }
 }

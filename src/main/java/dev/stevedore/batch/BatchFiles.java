@@ -3,10 +3,10 @@ package dev.stevedore.batch;
 import dev.stevedore.job.JobId;
 import dev.stevedore.rest.InvalidRequestException;
 import dev.stevedore.rest.PayloadTooLargeException;
+import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,24 +32,19 @@ public class BatchFiles {
   }
 
   /**
-   * Stores an item's input file; its name must be a plain file name, and no file may be larger than
-   * {@code maxBytes} (a chunked request declares no size).
+   * Stores an item's input file and returns its size; its name must be a plain file name, and it
+   * may hold at most {@code maxBytes} (a chunked request declares no size).
    */
-  void saveInput(String batchId, int index, String name, InputStream content, long maxBytes) {
+  long saveInput(String batchId, int index, String name, InputStream content, long maxBytes) {
     Path target = inputPath(batchId, index, checkedName(name));
     try {
       Files.createDirectories(target.getParent());
       try (OutputStream out = Files.newOutputStream(target)) {
-        byte[] buffer = new byte[64 * 1024];
-        long written = 0;
-        for (int n; (n = content.read(buffer)) > 0; ) {
-          written += n;
-          if (written > maxBytes) {
-            throw new PayloadTooLargeException(
-                "Item " + index + "'s file is larger than " + maxBytes + " bytes");
-          }
-          out.write(buffer, 0, n);
-        }
+        return InputStager.copy(
+            content,
+            out,
+            maxBytes,
+            () -> new PayloadTooLargeException("The item files are larger than the upload limit"));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot store an input of batch " + batchId, e);
@@ -65,14 +60,8 @@ public class BatchFiles {
   }
 
   void deleteAll(String batchId) {
-    Path dir = batchDir(batchId);
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      Workspaces.deleteTree(batchDir(batchId));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot delete the files of batch " + batchId, e);
     }
@@ -107,16 +96,6 @@ public class BatchFiles {
             zip.closeEntry();
           }
         }
-      }
-    }
-  }
-
-  static void closeQuietly(Closeable closeable) {
-    if (closeable != null) {
-      try {
-        closeable.close();
-      } catch (IOException e) {
-        // nothing was written through it
       }
     }
   }

@@ -1,10 +1,13 @@
 package dev.stevedore.batch;
 
+import dev.stevedore.job.JobState;
+import dev.stevedore.rest.ApiException;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * Runs one item as an ordinary job and waits for its end. A success goes to the writer; a failure
@@ -24,8 +27,7 @@ public class BatchItemProcessor implements ItemProcessor {
   String batchId;
 
   /** What the writer records for an item. */
-  record Result(int index, BatchItem.State state, Integer exitCode, String reason)
-      implements java.io.Serializable {}
+  record Result(int index, BatchItem.State state, Integer exitCode, String reason) {}
 
   @Override
   public Object processItem(Object read) {
@@ -46,6 +48,12 @@ public class BatchItemProcessor implements ItemProcessor {
       outcome = runner.awaitEnd(runner.jobFor(batch, item));
     } catch (ItemInterruptedException e) {
       return new Result(index, BatchItem.State.PENDING, null, "the batch was stopped");
+    } catch (ApiException refused) {
+      // A rule only the job's own submission checks (429s are waited out in jobFor).
+      outcome = new ItemRunner.Outcome(JobState.FAILED, null, refused.getMessage());
+    } catch (TimeoutException e) {
+      outcome =
+          new ItemRunner.Outcome(JobState.FAILED, null, "no end within the batch's wait limit");
     }
     switch (outcome.state()) {
       case SUCCEEDED:

@@ -37,7 +37,7 @@ public record BatchRequest(
             description =
                 "One entry per item: what changes from the template. With a multipart submission"
                     + " this may be left out: one item per uploaded file.")
-        @Size(max = 10000)
+        @Size(max = MAX_ITEMS)
         List<@NotNull @Valid ItemOverrides> items,
     @Schema(description = "Items running at once (partitions)", example = "4") @Min(1) @Max(64)
         Integer parallelism,
@@ -53,6 +53,9 @@ public record BatchRequest(
         @Min(0)
         @Max(9)
         Integer itemRetries) {
+
+  /** The most items a batch may have, given as overrides or as files. */
+  public static final int MAX_ITEMS = 10_000;
 
   /** What one item changes in the template. */
   @Schema(description = "One work item: what it changes in the template")

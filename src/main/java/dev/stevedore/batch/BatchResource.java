@@ -36,6 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Batches over HTTP: reads the request, calls {@link BatchService}, shapes the answer. */
@@ -62,10 +63,7 @@ public class BatchResource {
       description =
           "Stores the template and the items and starts the batch: 'parallelism' items run at"
               + " once, results are checkpointed every 'checkpointEvery' items.")
-  @APIResponse(
-      responseCode = "201",
-      description = "Started",
-      content = @Content(schema = @Schema(implementation = BatchView.class)))
+  @APIResponseSchema(value = BatchView.class, responseCode = "201", responseDescription = "Started")
   public Response submit(BatchRequest request) {
     return created(
         audit.record("batch.submit", () -> batches.submit(request, List.of()), BatchView::id));
@@ -136,13 +134,7 @@ public class BatchResource {
 
   @GET
   @Operation(summary = "List batches, newest first")
-  @APIResponse(
-      responseCode = "200",
-      description = "The batches",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(type = SchemaType.ARRAY, implementation = BatchView.class)))
+  @APIResponse(responseCode = "200", description = "The batches")
   public List<BatchView> list(
       @Parameter(description = "1 to 100") @QueryParam("limit") @DefaultValue("20") int limit) {
     if (limit < 1 || limit > 100) {
@@ -156,10 +148,7 @@ public class BatchResource {
   @Operation(
       summary = "One batch: progress, executions, estimate of the time left",
       description = "Counts never go backwards while an execution runs.")
-  @APIResponse(
-      responseCode = "200",
-      description = "The batch",
-      content = @Content(schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(responseCode = "200", description = "The batch")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public BatchView get(@PathParam("id") String id) {
     return batches.view(id);
@@ -168,13 +157,7 @@ public class BatchResource {
   @GET
   @Path("{id}/items")
   @Operation(summary = "The batch's items with their jobs, states and exit codes")
-  @APIResponse(
-      responseCode = "200",
-      description = "The items, in order",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(type = SchemaType.ARRAY, implementation = BatchItemView.class)))
+  @APIResponse(responseCode = "200", description = "The items, in order")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public List<BatchItemView> items(
       @PathParam("id") String id,
@@ -214,10 +197,7 @@ public class BatchResource {
       description =
           "Item jobs in flight are cancelled and run again on restart; the execution ends"
               + " STOPPED.")
-  @APIResponse(
-      responseCode = "200",
-      description = "Stopping",
-      content = @Content(schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(responseCode = "200", description = "Stopping")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = STATE_CONFLICT)
   public BatchView stop(@PathParam("id") String id) {
@@ -232,10 +212,7 @@ public class BatchResource {
       description =
           "A new execution resumes from the checkpoints: items that ended are not run again."
               + " Refused while an execution runs.")
-  @APIResponse(
-      responseCode = "200",
-      description = "Restarted",
-      content = @Content(schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(responseCode = "200", description = "Restarted")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = STATE_CONFLICT)
   public BatchView restart(@PathParam("id") String id) {
@@ -246,10 +223,7 @@ public class BatchResource {
   @Path("{id}/abandon")
   @RolesAllowed(Role.SUBMITTER_NAME)
   @Operation(summary = "Abandon a stopped or failed batch: it can never be restarted")
-  @APIResponse(
-      responseCode = "200",
-      description = "Abandoned",
-      content = @Content(schema = @Schema(implementation = BatchView.class)))
+  @APIResponse(responseCode = "200", description = "Abandoned")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = STATE_CONFLICT)
   public BatchView abandon(@PathParam("id") String id) {

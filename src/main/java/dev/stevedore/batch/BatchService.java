@@ -11,7 +11,7 @@ import dev.stevedore.job.JobSpec;
 import dev.stevedore.job.JobSpecJson;
 import dev.stevedore.job.JobState;
 import dev.stevedore.rest.InvalidRequestException;
-import dev.stevedore.rest.Problem;
+import dev.stevedore.rest.Violations;
 import dev.stevedore.security.AccessDeniedException;
 import dev.stevedore.security.Caller;
 import dev.stevedore.security.Role;
@@ -22,7 +22,6 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -58,21 +56,28 @@ public class BatchService {
 
   /** Stores the batch and its items (and each item's uploaded file, if any), then starts it. */
   public BatchView submit(BatchRequest request, List<InputStager.Upload> uploads) {
-    BatchRequest checked = validate(request);
-    JobSpec template = jobs.checked(checked.template());
+    BatchRequest checked = Violations.check(validator, request, "batch");
+    JobSpec template;
+    try {
+      template = jobs.checked(checked.template());
+    } catch (InvalidRequestException e) {
+      throw e.prefixed("template");
+    }
     List<BatchRequest.ItemOverrides> items = items(checked, uploads);
     String id = JobId.next().value();
     int retries = orDefault(checked.itemRetries(), 0);
     for (int i = 0; i < items.size(); i++) {
+      JobSpec spec;
       try {
-        jobs.checked(ItemSpecs.of(template, id, checked.name(), i, retries, items.get(i)));
+        spec = jobs.checked(ItemSpecs.of(template, id, checked.name(), i, retries, items.get(i)));
       } catch (InvalidRequestException e) {
-        String item = "items[" + i + "]";
-        throw new InvalidRequestException(
-            item + ": " + e.getMessage(),
-            e.errors().stream()
-                .map(f -> new Problem.FieldError(item + "." + f.field(), f.message()))
-                .toList());
+        throw e.prefixed("items[" + i + "]");
+      }
+      String input = uploads.isEmpty() ? null : BatchFiles.checkedName(uploads.get(i).name());
+      if (spec.prompt() != null && InputStager.PROMPT_FILE.equals(input)) {
+        throw InvalidRequestException.forField(
+            "items[" + i + "]",
+            "its file is named " + InputStager.PROMPT_FILE + "; it would hide the prompt");
       }
     }
     Batch batch =
@@ -90,10 +95,13 @@ public class BatchService {
             Instant.now());
     List<BatchItem> rows = new ArrayList<>();
     try {
+      long uploaded = 0; // the request's limit holds for all its files together
       for (int i = 0; i < items.size(); i++) {
-        String input = uploads.isEmpty() ? null : BatchFiles.checkedName(uploads.get(i).name());
+        String input = uploads.isEmpty() ? null : uploads.get(i).name();
         if (input != null) {
-          files.saveInput(id, i, input, uploads.get(i).content(), stager.maxUploadBytes());
+          uploaded +=
+              files.saveInput(
+                  id, i, input, uploads.get(i).content(), stager.maxUploadBytes() - uploaded);
         }
         rows.add(new BatchItem(id, i, ItemOverridesJson.write(items.get(i)), input));
       }
@@ -115,16 +123,15 @@ public class BatchService {
   }
 
   public BatchView view(String id) {
-    Batch batch = visible(id);
+    return view(visible(id));
+  }
+
+  private BatchView view(Batch batch) {
     List<BatchView.Execution> executions = executions(batch);
     String state =
         executions.isEmpty() ? "STARTING" : executions.get(executions.size() - 1).state();
-    Map<BatchItem.State, Long> counts = store.counts(id);
-    long succeeded = counts.get(BatchItem.State.SUCCEEDED);
-    long failed = counts.get(BatchItem.State.FAILED);
-    long skipped = counts.get(BatchItem.State.SKIPPED);
-    long running = counts.get(BatchItem.State.RUNNING);
-    long left = batch.itemCount() - succeeded - failed - skipped - running;
+    BatchView.Progress progress = BatchView.Progress.of(store.counts(batch.id()), null);
+    Long secondsLeft = secondsLeft(batch, executions, progress.left() + progress.running());
     return new BatchView(
         batch.id(),
         batch.name(),
@@ -136,19 +143,12 @@ public class BatchService {
         batch.maxFailedItems(),
         batch.itemRetries(),
         JobSpecJson.read(batch.templateJson()).withSecretsMasked(),
-        new BatchView.Progress(
-            batch.itemCount(),
-            succeeded,
-            failed,
-            skipped,
-            running,
-            left,
-            secondsLeft(batch, executions, left + running)),
+        progress.withSecondsLeft(secondsLeft),
         executions);
   }
 
   public List<BatchView> list(int limit) {
-    return store.list(caller.tenantScope(), limit).stream().map(b -> view(b.id())).toList();
+    return store.list(caller.tenantScope(), limit).stream().map(this::view).toList();
   }
 
   public List<BatchItem> items(String id, Optional<BatchItem.State> state) {
@@ -261,10 +261,7 @@ public class BatchService {
     if (current.endedAt() != null || current.startedAt() == null) {
       return null;
     }
-    long ended =
-        store.items(batch.id()).stream()
-            .filter(i -> i.finishedAt() != null && !i.finishedAt().isBefore(current.startedAt()))
-            .count();
+    long ended = store.countEndedSince(batch.id(), current.startedAt());
     if (ended == 0) {
       return null;
     }
@@ -298,23 +295,6 @@ public class BatchService {
     return parameters;
   }
 
-  private BatchRequest validate(BatchRequest request) {
-    if (request == null) {
-      throw new InvalidRequestException("A batch is required as the request body", List.of());
-    }
-    Set<ConstraintViolation<BatchRequest>> violations = validator.validate(request);
-    if (violations.isEmpty()) {
-      return request;
-    }
-    List<Problem.FieldError> errors =
-        violations.stream()
-            .map(v -> new Problem.FieldError(v.getPropertyPath().toString(), v.getMessage()))
-            .sorted(Comparator.comparing(Problem.FieldError::field))
-            .toList();
-    throw new InvalidRequestException(
-        errors.get(0).field() + ": " + errors.get(0).message(), errors);
-  }
-
   private static List<BatchRequest.ItemOverrides> items(
       BatchRequest request, List<InputStager.Upload> uploads) {
     List<BatchRequest.ItemOverrides> given = request.items() == null ? List.of() : request.items();
@@ -323,6 +303,10 @@ public class BatchService {
         throw InvalidRequestException.forField("items", "must hold at least one item");
       }
       return given;
+    }
+    if (uploads.size() > BatchRequest.MAX_ITEMS) {
+      throw InvalidRequestException.forField(
+          "item", "at most " + BatchRequest.MAX_ITEMS + " files, one per item");
     }
     if (!given.isEmpty() && given.size() != uploads.size()) {
       throw InvalidRequestException.forField(

@@ -63,6 +63,12 @@ public class BatchStore {
     return em.find(Batch.class, batchId).stopRequested();
   }
 
+  /** Whether an operator asked the batch to stop, read in the caller's transaction. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  boolean stopRequestedHere(String batchId) {
+    return em.find(Batch.class, batchId).stopRequested();
+  }
+
   /** The batch as stored now, read in a transaction of its own. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Batch fresh(String batchId) {
@@ -104,6 +110,16 @@ public class BatchStore {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public BatchItem item(String batchId, int index) {
     return em.find(BatchItem.class, BatchItem.id(batchId, index));
+  }
+
+  /** How many of the batch's items ended at or after {@code since}. */
+  public long countEndedSince(String batchId, Instant since) {
+    return em.createQuery(
+            "SELECT COUNT(i) FROM BatchItem i WHERE i.batchId = :batch AND i.finishedAt >= :since",
+            Long.class)
+        .setParameter("batch", batchId)
+        .setParameter("since", since)
+        .getSingleResult();
   }
 
   /** How many of the batch's items are in each state. */

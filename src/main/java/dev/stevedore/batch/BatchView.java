@@ -3,6 +3,7 @@ package dev.stevedore.batch;
 import dev.stevedore.job.JobSpec;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A batch as the API shows it: its settings, its progress and its executions. */
@@ -37,7 +38,24 @@ public record BatchView(
               description =
                   "Estimated seconds until the last item ends, from this execution's pace so far;"
                       + " null when there is nothing to go by")
-          Long secondsLeft) {}
+          Long secondsLeft) {
+
+    /** From the item counts: every item is in exactly one state, PENDING ones are left. */
+    static Progress of(Map<BatchItem.State, Long> counts, Long secondsLeft) {
+      return new Progress(
+          counts.values().stream().mapToLong(Long::longValue).sum(),
+          counts.get(BatchItem.State.SUCCEEDED),
+          counts.get(BatchItem.State.FAILED),
+          counts.get(BatchItem.State.SKIPPED),
+          counts.get(BatchItem.State.RUNNING),
+          counts.get(BatchItem.State.PENDING),
+          secondsLeft);
+    }
+
+    Progress withSecondsLeft(Long seconds) {
+      return new Progress(total, succeeded, failed, skipped, running, left, seconds);
+    }
+  }
 
   @Schema(name = "BatchExecution", description = "One run of the batch: the first, or a restart")
   public record Execution(

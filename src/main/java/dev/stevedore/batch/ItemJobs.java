@@ -41,21 +41,25 @@ public class ItemJobs {
             batch.itemRetries(),
             ItemOverridesJson.read(item.overridesJson()));
     String key = "batch:" + batch.id() + ":" + item.index() + ":" + (item.runs() + 1);
-    JobService.Inputs inputs = JobService.Inputs.NONE;
-    InputStream input = null;
-    try {
-      if (item.inputName() != null) {
-        input = files.openInput(batch.id(), item.index(), item.inputName());
-        inputs =
-            new JobService.Inputs(List.of(new InputStager.Upload(item.inputName(), input)), null);
-      }
+    if (store.stopRequestedHere(batch.id())) {
+      throw new ItemInterruptedException(); // stopped since the processor looked
+    }
+    try (InputStream input =
+        item.inputName() == null
+            ? null
+            : files.openInput(batch.id(), item.index(), item.inputName())) {
+      JobService.Inputs inputs =
+          input == null
+              ? JobService.Inputs.NONE
+              : new JobService.Inputs(
+                  List.of(new InputStager.Upload(item.inputName(), input)), null);
       String jobId =
           jobs.submitAs(batch.tenantId(), batch.submittedBy(), spec, key, inputs).job().id();
       store.itemStarted(batch.id(), item.index(), jobId);
       progress.fire(new BatchProgressed(batch.id(), List.of()));
       return jobId;
-    } finally {
-      BatchFiles.closeQuietly(input);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -1,20 +1,17 @@
 package dev.stevedore.batch;
 
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
+import dev.stevedore.rest.JsonbConfigResolver;
 
 /** The stored form of an item's overrides. */
 final class ItemOverridesJson {
 
-  private static final Jsonb JSONB = JsonbBuilder.create();
-
   private ItemOverridesJson() {}
 
   static String write(BatchRequest.ItemOverrides overrides) {
-    return JSONB.toJson(overrides);
+    return JsonbConfigResolver.JSONB.toJson(overrides);
   }
 
   static BatchRequest.ItemOverrides read(String json) {
-    return JSONB.fromJson(json, BatchRequest.ItemOverrides.class);
+    return JsonbConfigResolver.JSONB.fromJson(json, BatchRequest.ItemOverrides.class);
   }
 }

@@ -25,7 +25,8 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 public class ItemRunner {
 
   private static final Logger LOG = Logger.getLogger(ItemRunner.class.getName());
-  private static final long POLL_SECONDS = 2;
+  // A fallback: this node's own jobs wake the wait at once; others' are seen at the next poll.
+  private static final long POLL_SECONDS = 5;
 
   @Inject BatchStore store;
   @Inject ItemJobs itemJobs;
@@ -59,10 +60,10 @@ public class ItemRunner {
   }
 
   /**
-   * Waits for the job to end for good. Bounded by a Fault Tolerance timeout as a last resort: the
-   * job's own deadline ends it first.
+   * Waits for the job to end for good. Bounded by a Fault Tolerance timeout as a last resort, as
+   * long as the longest chunk transaction (30 days): the job's own deadline ends it first.
    */
-  @Timeout(value = 48, unit = java.time.temporal.ChronoUnit.HOURS)
+  @Timeout(value = 720, unit = java.time.temporal.ChronoUnit.HOURS)
   public Outcome awaitEnd(String jobId) {
     CompletableFuture<Void> ended = waiting.computeIfAbsent(jobId, k -> new CompletableFuture<>());
     try {

@@ -13,8 +13,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -37,13 +35,7 @@ public class AdminResource {
       description =
           "Deletes inputs, outputs and logs of jobs that ended before the cut-off (by default,"
               + " the retention period ago). The jobs stay listed.")
-  @APIResponse(
-      responseCode = "200",
-      description = "How many jobs' files were removed",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = FileRetention.Report.class)))
+  @APIResponse(responseCode = "200", description = "How many jobs' files were removed")
   public FileRetention.Report cleanup(
       @Parameter(description = "ISO-8601 instant; default: now less the retention period")
           @QueryParam("finishedBefore")

@@ -1,6 +1,5 @@
 package dev.stevedore.events;
 
-import dev.stevedore.job.Job;
 import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobStateChanged;
@@ -66,30 +65,41 @@ public class StreamHub {
 
   /** Ends a follower's stream if the job has ended for good: the final state, then a close. */
   void endIfFinished(JobId id, LogFollower follower) {
-    jobs.find(id).filter(job -> job.state().isFinished()).ifPresent(job -> end(job, follower));
+    jobs.find(id)
+        .filter(job -> job.state().isFinished())
+        .ifPresent(
+            job ->
+                end(
+                    new Messages.End(
+                        job.id().value(), job.state(), job.attempt(), job.exitCode(), job.reason()),
+                    follower));
   }
 
-  private void end(Job job, LogFollower follower) {
+  private static void end(Messages.End end, LogFollower follower) {
     if (!follower.markEnded()) {
       return;
     }
-    follower
-        .outbox()
-        .offer(
-            Messages.json(
-                new Messages.End(
-                    job.id().value(), job.state(), job.attempt(), job.exitCode(), job.reason())));
+    follower.outbox().offer(Messages.json(end));
     follower.outbox().finish(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "job ended"));
+  }
+
+  /** Whether anyone listens to the tenant's events without following single jobs. */
+  public boolean hasEventListeners(String tenant) {
+    return eventListeners.stream().anyMatch(l -> hearsAll(l, tenant));
   }
 
   /** Sends a message to the tenant's event listeners that follow no single job. */
   public void broadcast(String tenant, Object message) {
     String json = Messages.json(message);
     for (EventListener listener : eventListeners) {
-      if (listener.jobs().isEmpty() && listener.tenantScope().map(tenant::equals).orElse(true)) {
+      if (hearsAll(listener, tenant)) {
         listener.outbox().offer(json);
       }
     }
+  }
+
+  private static boolean hearsAll(EventListener listener, String tenant) {
+    return listener.jobs().isEmpty() && listener.tenantScope().map(tenant::equals).orElse(true);
   }
 
   void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
@@ -112,11 +122,18 @@ public class StreamHub {
         listener.outbox().offer(message);
       }
     }
-    if (change.to().isFinished()) {
+    if (change.terminal()) { // the event says all the end message needs: no read per follower
       Set<LogFollower> followers = logFollowers.get(change.jobId());
       if (followers != null) {
+        Messages.End end =
+            new Messages.End(
+                change.jobId().value(),
+                change.to(),
+                change.attempt(),
+                change.exitCode(),
+                change.reason());
         for (LogFollower follower : followers) {
-          endIfFinished(change.jobId(), follower);
+          end(end, follower);
         }
       }
     }

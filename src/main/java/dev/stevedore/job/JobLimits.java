@@ -112,7 +112,7 @@ public class JobLimits {
       atMost(errors, "retry.maxAttempts", retry.maxAttempts(), maxAttempts);
     }
     if (!errors.isEmpty()) {
-      throw new InvalidRequestException(summary(errors), errors);
+      throw InvalidRequestException.of(errors);
     }
     return new JobSpec(
         spec.name(),
@@ -133,17 +133,6 @@ public class JobLimits {
   /** Maps in key order, so that equal specs are stored as equal JSON. */
   private static Map<String, String> sorted(Map<String, String> map) {
     return map == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(map));
-  }
-
-  static String summary(List<FieldError> errors) {
-    StringBuilder text = new StringBuilder();
-    for (FieldError error : errors) {
-      text.append(text.isEmpty() ? "" : "; ")
-          .append(error.field())
-          .append(' ')
-          .append(error.message());
-    }
-    return text.toString();
   }
 
   private static void atMost(List<FieldError> errors, String field, double value, double max) {

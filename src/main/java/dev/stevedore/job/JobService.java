@@ -3,8 +3,8 @@ package dev.stevedore.job;
 import dev.stevedore.logs.JobLogs;
 import dev.stevedore.rest.ApiException;
 import dev.stevedore.rest.InvalidRequestException;
-import dev.stevedore.rest.Problem.FieldError;
 import dev.stevedore.rest.TooManyRequestsException;
+import dev.stevedore.rest.Violations;
 import dev.stevedore.security.AccessDeniedException;
 import dev.stevedore.security.Caller;
 import dev.stevedore.security.Role;
@@ -14,15 +14,11 @@ import dev.stevedore.workspace.OutputArchive;
 import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Path;
 import jakarta.validation.Validator;
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** What the API does with jobs: submit, look up, list, cancel, read logs. */
 @ApplicationScoped
@@ -224,45 +220,7 @@ public class JobService {
    * A spec that cannot run is refused with the offending fields.
    */
   public JobSpec checked(JobSpec spec) {
-    return limits.apply(validate(spec));
-  }
-
-  private JobSpec validate(JobSpec spec) {
-    if (spec == null) {
-      throw new InvalidRequestException("A job spec is required as the request body", List.of());
-    }
-    Set<ConstraintViolation<JobSpec>> violations = validator.validate(spec);
-    if (violations.isEmpty()) {
-      return spec;
-    }
-    List<FieldError> errors =
-        violations.stream()
-            .map(v -> new FieldError(fieldName(v.getPropertyPath()), v.getMessage()))
-            .sorted(Comparator.comparing(FieldError::field))
-            .toList();
-    throw new InvalidRequestException(JobLimits.summary(errors), errors);
-  }
-
-  /** {@code resources.memoryMb}, {@code env[FOO]}, {@code command[2]}: the path a client sent. */
-  private static String fieldName(Path path) {
-    StringBuilder name = new StringBuilder();
-    for (Path.Node node : path) {
-      if (node.getName() == null || node.getName().startsWith("<")) {
-        if (node.getKey() != null) {
-          name.append('[').append(node.getKey()).append(']');
-        } else if (node.getIndex() != null) {
-          name.append('[').append(node.getIndex()).append(']');
-        }
-        continue;
-      }
-      if (node.getIndex() != null) {
-        name.append('[').append(node.getIndex()).append(']');
-      } else if (node.getKey() != null) {
-        name.append('[').append(node.getKey()).append(']');
-      }
-      name.append(name.isEmpty() ? "" : ".").append(node.getName());
-    }
-    return name.toString();
+    return limits.apply(Violations.check(validator, spec, "job spec"));
   }
 
   private static String normalizeKey(String key) {

@@ -38,6 +38,13 @@ public class JobLogs {
   @Inject LiveLogs live;
   @Inject MetricRegistry metrics;
 
+  private static final Metadata STORED_BYTES =
+      Metadata.builder()
+          .withName("stevedore.logs.stored")
+          .withDescription("Bytes of job output written to complete attempt logs")
+          .withUnit(MetricUnits.BYTES)
+          .build();
+
   @Inject
   @ConfigProperty(name = "stevedore.logs.max-bytes-per-attempt", defaultValue = "10485760")
   long maxBytesPerAttempt;
@@ -102,14 +109,7 @@ public class JobLogs {
   /** Adds a complete attempt log's size to the stored-bytes metric. */
   private void countStored(Path file) {
     try {
-      metrics
-          .counter(
-              Metadata.builder()
-                  .withName("stevedore.logs.stored")
-                  .withDescription("Bytes of job output written to complete attempt logs")
-                  .withUnit(MetricUnits.BYTES)
-                  .build())
-          .inc(Files.size(file));
+      metrics.counter(STORED_BYTES).inc(Files.size(file));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -22,6 +22,26 @@ import org.eclipse.microprofile.metrics.Tag;
 @ApplicationScoped
 public class JobMetrics {
 
+  private static final Metadata SUBMITTED =
+      describe("stevedore.jobs.submitted", "Jobs accepted", MetricUnits.NONE);
+  private static final Metadata FINISHED =
+      describe("stevedore.jobs.finished", "Jobs that ended, by end state", MetricUnits.NONE);
+  private static final Metadata QUEUE_WAIT =
+      describe(
+          "stevedore.jobs.queue.wait",
+          "From queued (or requeued for a retry) to claimed by a node",
+          MetricUnits.SECONDS);
+  private static final Metadata CONTAINER_START =
+      describe(
+          "stevedore.container.start",
+          "From claimed to container running: create (and pull if missing) and start",
+          MetricUnits.SECONDS);
+  private static final Metadata RUN_TIME =
+      describe(
+          "stevedore.jobs.run.time",
+          "From container running to an attempt's end",
+          MetricUnits.SECONDS);
+
   @Inject MetricRegistry registry;
   @Inject Dispatcher dispatcher;
   @Inject NodeSampler sampler;
@@ -49,41 +69,24 @@ public class JobMetrics {
             "Share of this node still free, 0 to 1, as in GET /api/v1/node",
             MetricUnits.NONE),
         sampler,
-        s -> s.status().capacity());
+        NodeSampler::capacity);
   }
 
   void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
     if (change.from() == null) {
-      registry
-          .counter(describe("stevedore.jobs.submitted", "Jobs accepted", MetricUnits.NONE))
-          .inc();
+      registry.counter(SUBMITTED).inc();
       return;
     }
     if (change.terminal()) {
-      registry
-          .counter(
-              describe(
-                  "stevedore.jobs.finished", "Jobs that ended, by end state", MetricUnits.NONE),
-              new Tag("state", change.to().name()))
-          .inc();
+      registry.counter(FINISHED, new Tag("state", change.to().name())).inc();
     }
     if (change.from() == JobState.QUEUED && change.to() == JobState.STARTING) {
-      time(
-          "stevedore.jobs.queue.wait",
-          "From queued (or requeued for a retry) to claimed by a node",
-          change);
+      registry.timer(QUEUE_WAIT).update(change.timeIn());
     } else if (change.from() == JobState.STARTING && change.to() == JobState.RUNNING) {
-      time(
-          "stevedore.container.start",
-          "From claimed to container running: image check, create and start",
-          change);
+      registry.timer(CONTAINER_START).update(change.timeIn());
     } else if (change.from() == JobState.RUNNING && change.to().isFinished()) {
-      time("stevedore.jobs.run.time", "From container running to an attempt's end", change);
+      registry.timer(RUN_TIME).update(change.timeIn());
     }
-  }
-
-  private void time(String name, String description, JobStateChanged change) {
-    registry.timer(describe(name, description, MetricUnits.SECONDS)).update(change.timeIn());
   }
 
   private static Metadata describe(String name, String description, String unit) {

@@ -3,6 +3,7 @@ package dev.stevedore.node;
 import dev.stevedore.dispatch.Dispatcher;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.logs.LogText;
+import dev.stevedore.rest.ApiException;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.EngineInfo;
 import dev.stevedore.workspace.Workspaces;
@@ -29,9 +30,10 @@ import oshi.hardware.GlobalMemory;
 
 /**
  * Samples the node's resources in the background (CPU ticks, memory, the data directory's disk, the
- * engine's facts, the queue's length), so that the node status, the health checks and the metrics
- * answer from memory, fast and cheap whatever the load. Only the counts of this node's own
- * dispatcher are read live: they cost nothing.
+ * engine's facts, the queue's length), so that the node status and the metrics answer from memory,
+ * fast and cheap whatever the load. Only the counts of this node's own dispatcher are read live:
+ * they cost nothing. (The readiness checks ask the engine, the database and the disk themselves, so
+ * that they follow an outage at the next probe.)
  */
 @ApplicationScoped
 public class NodeSampler {
@@ -73,15 +75,13 @@ public class NodeSampler {
       NodeStatus.Engine engine,
       Long queued) {}
 
-  /** Takes the first sample now, then one every {@code stevedore.node.sample-interval-seconds}. */
+  /**
+   * Samples at once and then every {@code stevedore.node.sample-interval-seconds}, in the
+   * background: the start-up does not wait for the first sample.
+   */
   public void start() {
-    SystemInfo system = new SystemInfo();
-    processor = system.getHardware().getProcessor();
-    memory = system.getHardware().getMemory();
-    sampleQuietly();
     timer =
-        scheduler.scheduleWithFixedDelay(
-            this::sampleQuietly, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::sampleQuietly, 0, intervalSeconds, TimeUnit.SECONDS);
   }
 
   @PreDestroy
@@ -95,7 +95,7 @@ public class NodeSampler {
   public NodeStatus status() {
     Sample sample = latest;
     if (sample == null) {
-      throw new IllegalStateException("the node has not been sampled yet");
+      throw new NotSampledYet();
     }
     int running = dispatcher.running();
     int slots = dispatcher.maxConcurrent();
@@ -147,8 +147,29 @@ public class NodeSampler {
     return minFreeDiskMb * 1024 * 1024;
   }
 
+  /** The capacity figure, 0 until the first sample. */
+  public double capacity() {
+    return latest == null ? 0 : status().capacity();
+  }
+
+  /** Asked before the first sample, just after start-up: 503, ask again. */
+  static class NotSampledYet extends ApiException {
+    NotSampledYet() {
+      super(
+          503,
+          "node-not-sampled",
+          "The node's resources are not sampled yet",
+          "The server has just started; ask again in a few seconds");
+    }
+  }
+
   private void sampleQuietly() {
     try {
+      if (processor == null) { // oshi's first use loads native bindings: off the start-up path
+        SystemInfo system = new SystemInfo();
+        processor = system.getHardware().getProcessor();
+        memory = system.getHardware().getMemory();
+      }
       latest = sample();
     } catch (RuntimeException e) {
       LOG.log(

@@ -13,4 +13,22 @@ public class InvalidRequestException extends ApiException {
     return new InvalidRequestException(
         field + ": " + message, List.of(new Problem.FieldError(field, message)));
   }
+
+  /** The errors, with a detail that names each: {@code field message; field message}. */
+  public static InvalidRequestException of(List<Problem.FieldError> errors) {
+    StringBuilder detail = new StringBuilder();
+    for (Problem.FieldError error : errors) {
+      detail.append(detail.isEmpty() ? "" : "; ").append(error.field()).append(' ');
+      detail.append(error.message());
+    }
+    return new InvalidRequestException(detail.toString(), errors);
+  }
+
+  /** The same errors, their fields inside {@code prefix}: {@code items[3].image}. */
+  public InvalidRequestException prefixed(String prefix) {
+    return of(
+        errors().stream()
+            .map(e -> new Problem.FieldError(prefix + "." + e.field(), e.message()))
+            .toList());
+  }
 }

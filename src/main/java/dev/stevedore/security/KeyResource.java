@@ -15,10 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** API keys, for administrators. */
@@ -42,13 +40,10 @@ public class KeyResource {
       summary = "Make a key",
       description =
           "The answer holds the key itself in 'key': it is shown this once and never stored.")
-  @APIResponse(
+  @APIResponseSchema(
+      value = ApiKeyService.ApiKeyView.class,
       responseCode = "201",
-      description = "Made; 'key' holds the key this once",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ApiKeyService.ApiKeyView.class)))
+      responseDescription = "Made; 'key' holds the key this once")
   public Response create(KeyRequest request) {
     KeyRequest asked = request == null ? new KeyRequest(null, null, null) : request;
     ApiKeyService.ApiKeyView made =
@@ -61,16 +56,7 @@ public class KeyResource {
 
   @GET
   @Operation(summary = "List keys", description = "Without their secrets, which are not stored.")
-  @APIResponse(
-      responseCode = "200",
-      description = "The keys",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema =
-                  @Schema(
-                      type = SchemaType.ARRAY,
-                      implementation = ApiKeyService.ApiKeyView.class)))
+  @APIResponse(responseCode = "200", description = "The keys")
   public List<ApiKeyService.ApiKeyView> list() {
     return keys.list();
   }
@@ -78,13 +64,7 @@ public class KeyResource {
   @DELETE
   @Path("{id}")
   @Operation(summary = "Revoke a key", description = "It is refused from then on.")
-  @APIResponse(
-      responseCode = "200",
-      description = "Revoked",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ApiKeyService.ApiKeyView.class)))
+  @APIResponse(responseCode = "200", description = "Revoked")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public ApiKeyService.ApiKeyView revoke(@PathParam("id") String id) {
     return audit.record("key.revoke", id, () -> keys.revoke(id));

@@ -15,10 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Tenants and their quotas, for administrators. */
@@ -36,13 +34,10 @@ public class TenantResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Make a tenant", description = "Quotas left out take the server's defaults.")
-  @APIResponse(
+  @APIResponseSchema(
+      value = TenantService.TenantView.class,
       responseCode = "201",
-      description = "Made",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = TenantService.TenantView.class)))
+      responseDescription = "Made")
   public Response create(TenantService.TenantRequest request) {
     TenantService.TenantView made =
         audit.record("tenant.create", () -> tenants.create(request), TenantService.TenantView::id);
@@ -51,16 +46,7 @@ public class TenantResource {
 
   @GET
   @Operation(summary = "List tenants")
-  @APIResponse(
-      responseCode = "200",
-      description = "The tenants",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema =
-                  @Schema(
-                      type = SchemaType.ARRAY,
-                      implementation = TenantService.TenantView.class)))
+  @APIResponse(responseCode = "200", description = "The tenants")
   public List<TenantService.TenantView> list() {
     return tenants.list();
   }
@@ -69,13 +55,7 @@ public class TenantResource {
   @Path("{id}")
   @Operation(summary = "One tenant")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  @APIResponse(
-      responseCode = "200",
-      description = "The tenant",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = TenantService.TenantView.class)))
+  @APIResponse(responseCode = "200", description = "The tenant")
   public TenantService.TenantView get(@PathParam("id") String id) {
     return tenants.get(id);
   }
@@ -85,13 +65,7 @@ public class TenantResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Change a tenant's name or quotas")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  @APIResponse(
-      responseCode = "200",
-      description = "Changed",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = TenantService.TenantView.class)))
+  @APIResponse(responseCode = "200", description = "Changed")
   public TenantService.TenantView update(
       @PathParam("id") String id, TenantService.TenantRequest request) {
     return audit.record("tenant.update", id, () -> tenants.update(id, request));

@@ -16,10 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Webhook subscriptions of the caller's tenant. */
@@ -43,13 +41,10 @@ public class WebhookResource {
           "Events: job.queued, job.started, job.succeeded, job.failed, job.timed_out,"
               + " job.cancelled, and job.log with a logPattern. The answer holds the signing"
               + " secret (whsec_…) this once.")
-  @APIResponse(
+  @APIResponseSchema(
+      value = WebhookService.WebhookView.class,
       responseCode = "201",
-      description = "Subscribed; 'secret' holds the signing secret this once",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = WebhookService.WebhookView.class)))
+      responseDescription = "Subscribed; 'secret' holds the signing secret this once")
   public Response create(WebhookService.WebhookRequest request) {
     WebhookService.WebhookView made =
         audit.record(
@@ -59,16 +54,7 @@ public class WebhookResource {
 
   @GET
   @Operation(summary = "List subscriptions")
-  @APIResponse(
-      responseCode = "200",
-      description = "The subscriptions",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema =
-                  @Schema(
-                      type = SchemaType.ARRAY,
-                      implementation = WebhookService.WebhookView.class)))
+  @APIResponse(responseCode = "200", description = "The subscriptions")
   public List<WebhookService.WebhookView> list() {
     return webhooks.list();
   }
@@ -90,16 +76,7 @@ public class WebhookResource {
       summary = "Delivery history, newest first",
       description = "Status code, latency and tries of each.")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  @APIResponse(
-      responseCode = "200",
-      description = "The deliveries",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema =
-                  @Schema(
-                      type = SchemaType.ARRAY,
-                      implementation = WebhookService.DeliveryView.class)))
+  @APIResponse(responseCode = "200", description = "The deliveries")
   public List<WebhookService.DeliveryView> deliveries(@PathParam("id") String id) {
     return webhooks.deliveries(id);
   }

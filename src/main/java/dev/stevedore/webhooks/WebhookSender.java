@@ -39,6 +39,12 @@ public class WebhookSender {
   @Inject TargetGuard guard;
   @Inject MetricRegistry metrics;
 
+  private static final Metadata TRIES =
+      Metadata.builder()
+          .withName("stevedore.webhooks.tries")
+          .withDescription("Webhook delivery tries, by outcome (delivered, failed)")
+          .build();
+
   @Inject
   @ConfigProperty(name = "stevedore.webhooks.max-age-hours", defaultValue = "24")
   long maxAgeHours;
@@ -140,13 +146,6 @@ public class WebhookSender {
   }
 
   private void countTry(String outcome) {
-    metrics
-        .counter(
-            Metadata.builder()
-                .withName("stevedore.webhooks.tries")
-                .withDescription("Webhook delivery tries, by outcome (delivered, failed)")
-                .build(),
-            new Tag("outcome", outcome))
-        .inc();
+    metrics.counter(TRIES, new Tag("outcome", outcome)).inc();
   }
 }

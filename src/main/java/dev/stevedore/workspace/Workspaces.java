@@ -118,7 +118,7 @@ public class Workspaces {
   }
 
   /** Deletes a tree without following links: a link is removed, never its target. */
-  static void deleteTree(Path root) throws IOException {
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -265,23 +265,26 @@ public class DockerContainerRuntime implements ContainerRuntime {
 
   private void streamLogs(String container, LogSink sink, boolean follow) {
     LogFrameDecoder decoder = new LogFrameDecoder(sink);
-    try {
-      clients
-          .streaming()
-          .logContainerCmd(container)
-          .withStdOut(true)
-          .withStdErr(true)
-          .withFollowStream(follow)
-          .withTimestamps(true)
-          .exec(
-              new ResultCallback.Adapter<Frame>() {
-                @Override
-                public void onNext(Frame frame) {
-                  decoder.accept(frame);
-                }
-              })
-          .awaitCompletion();
+    // Closed however the wait ends, so that an interrupted reader leaves no stream open.
+    try (ResultCallback.Adapter<Frame> stream =
+        clients
+            .streaming()
+            .logContainerCmd(container)
+            .withStdOut(true)
+            .withStdErr(true)
+            .withFollowStream(follow)
+            .withTimestamps(true)
+            .exec(
+                new ResultCallback.Adapter<Frame>() {
+                  @Override
+                  public void onNext(Frame frame) {
+                    decoder.accept(frame);
+                  }
+                })) {
+      stream.awaitCompletion();
       decoder.flush();
+    } catch (java.io.IOException closing) {
+      LOG.fine(() -> "Closing the output stream of " + container + " failed: " + closing);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ContainerRuntimeException("Interrupted while reading " + container, true, e);

@@ -14,11 +14,15 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -289,7 +293,11 @@ class WebhooksIT {
         "http://10.0.0.1/",
         "http://0x7f000001/",
         "http://[::ffff:127.0.0.1]/",
-        "http://localhost/"
+        "http://localhost/",
+        "http://[::127.0.0.1]/",
+        "http://[64:ff9b::7f00:1]/",
+        "http://[2002:7f00:1::]/",
+        "http://[2001:0:5db8:d822:0:0:80ff:fffe]/"
       })
   void internalTargetsAreRefused(String url) {
     HttpResponse<String> refused =
@@ -298,5 +306,26 @@ class WebhooksIT {
     // Refused for where it leads; a hex address is not even a host name to the JDK.
     String why = url.contains("0x") ? "does not resolve" : "internal address";
     assertTrue(refused.body().contains(why), refused.body());
+    if (!url.contains("0x")) {
+      // Says how an administrator opens a target on purpose.
+      assertTrue(refused.body().contains("STEVEDORE_WEBHOOKS_ALLOWED_TARGETS"), refused.body());
+    }
+  }
+
+  @Test
+  void theServersOwnAddressesAreRefused() throws Exception {
+    // The tests run on the server's machine: its interfaces are the server's.
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (address.isLoopbackAddress() || address instanceof Inet6Address) {
+          continue;
+        }
+        String url = "http://" + address.getHostAddress() + ":9/";
+        HttpResponse<String> refused =
+            Api.post(
+                "/api/v1/webhooks", "{\"url\":\"" + url + "\",\"events\":[\"job.succeeded\"]}");
+        assertEquals(400, refused.statusCode(), url + " " + refused.body());
+      }
+    }
   }
 }

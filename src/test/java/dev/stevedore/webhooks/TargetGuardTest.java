@@ -1,8 +1,12 @@
 package dev.stevedore.webhooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -33,6 +37,18 @@ class TargetGuardTest {
         "https://[::ffff:127.0.0.1]/",
         "https://[::ffff:7f00:1]/",
         "https://0x7f000001/",
+        "https://[::127.0.0.1]/",
+        "https://[::ffff:0:7f00:1]/",
+        "https://[64:ff9b::7f00:1]/",
+        "https://[64:ff9b::a9fe:a9fe]/",
+        "https://[64:ff9b:1::5db8:d822]/",
+        "https://[2002:7f00:1::]/",
+        "https://[2002:c0a8:101::1]/",
+        "https://[2001:0:5db8:d822:0:0:80ff:fffe]/",
+        "https://[2001:0:a00:1::]/",
+        "https://[2001:db8::1]/",
+        "https://[100::1]/",
+        "https://198.18.0.1/",
         "https://localhost/",
         "https://user@example.com/",
         "http://93.184.216.34/",
@@ -46,6 +62,41 @@ class TargetGuardTest {
   @Test
   void publicHttpsIsAllowed() {
     assertEquals(Optional.empty(), guard(false, List.of()).refusal("https://93.184.216.34/hook"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://[2002:5db8:d822::1]/",
+        "https://[64:ff9b::5db8:d822]/",
+        "https://[2001:0:5db8:d822:0:0:a247:2bdd]/"
+      })
+  void ipv6FormsOfPublicIpv4AddressesAreAllowed(String url) {
+    assertEquals(Optional.empty(), guard(false, List.of()).refusal(url), url);
+  }
+
+  @Test
+  void thisMachinesOwnAddressesAreRefused() throws Exception {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        assertTrue(TargetGuard.isOwn(address), address.toString());
+      }
+    }
+    assertFalse(TargetGuard.isOwn(InetAddress.getByName("93.184.216.34")));
+  }
+
+  @Test
+  void theRefusalNamesTheSettingsThatAllowATarget() {
+    assertTrue(
+        guard(false, List.of())
+            .refusal("https://127.0.0.1/")
+            .orElseThrow()
+            .contains("STEVEDORE_WEBHOOKS_ALLOWED_TARGETS"));
+    assertTrue(
+        guard(false, List.of())
+            .refusal("http://93.184.216.34/")
+            .orElseThrow()
+            .contains("STEVEDORE_WEBHOOKS_ALLOW_HTTP"));
   }
 
   @Test

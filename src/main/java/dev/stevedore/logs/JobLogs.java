@@ -146,18 +146,23 @@ public class JobLogs {
   /** Every stored line of one attempt, numbered as the live stream numbers them. */
   public List<LogLine> lines(JobId job, int attempt) {
     List<LogLine> lines = new ArrayList<>();
-    try (BufferedReader reader =
-        Files.newBufferedReader(file(job, attempt), StandardCharsets.UTF_8)) {
-      long seq = 0;
-      for (String stored; (stored = reader.readLine()) != null; ) {
-        StoredLine line = StoredLine.parse(stored);
-        seq++;
-        if (line != null) {
-          lines.add(
-              new LogLine(
-                  attempt, seq, line.stream(), line.time(), LogText.unescapeLine(line.text())));
-        }
-      }
+    try {
+      long[] seq = {0};
+      forEachStoredLine(
+          file(job, attempt),
+          stored -> {
+            StoredLine line = StoredLine.parse(stored);
+            seq[0]++;
+            if (line != null) {
+              lines.add(
+                  new LogLine(
+                      attempt,
+                      seq[0],
+                      line.stream(),
+                      line.time(),
+                      LogText.unescapeLine(line.text())));
+            }
+          });
     } catch (NoSuchFileException e) {
       return lines;
     } catch (IOException e) {
@@ -173,18 +178,19 @@ public class JobLogs {
     if (tail == 0) {
       return "";
     }
-    try (BufferedReader reader =
-        Files.newBufferedReader(file(job, attempt), StandardCharsets.UTF_8)) {
-      for (String stored; (stored = reader.readLine()) != null; ) {
-        StoredLine line = StoredLine.parse(stored);
-        if (line == null || !line.matches(selection.stream())) {
-          continue;
-        }
-        lines.addLast(selection.timestamps() ? stored : line.text());
-        if (lines.size() > tail) {
-          lines.removeFirst();
-        }
-      }
+    try {
+      forEachStoredLine(
+          file(job, attempt),
+          stored -> {
+            StoredLine line = StoredLine.parse(stored);
+            if (line == null || !line.matches(selection.stream())) {
+              return;
+            }
+            lines.addLast(selection.timestamps() ? stored : line.text());
+            if (lines.size() > tail) {
+              lines.removeFirst();
+            }
+          });
     } catch (NoSuchFileException e) {
       return "";
     } catch (IOException e) {
@@ -193,6 +199,31 @@ public class JobLogs {
     StringBuilder text = new StringBuilder();
     lines.forEach(l -> text.append(l).append('\n'));
     return text.toString();
+  }
+
+  /**
+   * Hands over each stored line that ends in {@code \n}; a last line still being written (a long
+   * one reaches the file in pieces) is left for the next read. Only {@code \n} ends a line: stored
+   * text never holds another line break.
+   */
+  private static void forEachStoredLine(Path file, java.util.function.Consumer<String> each)
+      throws IOException {
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      StringBuilder line = new StringBuilder();
+      char[] buffer = new char[8192];
+      for (int n; (n = reader.read(buffer)) > 0; ) {
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            line.append(buffer, start, i - start);
+            each.accept(line.toString());
+            line.setLength(0);
+            start = i + 1;
+          }
+        }
+        line.append(buffer, start, n - start);
+      }
+    }
   }
 
   private Path file(JobId job, int attempt) {

@@ -100,13 +100,21 @@ public class JobLogs {
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
               StandardOpenOption.WRITE);
+      // A rewrite hands its new lines to followers once it has replaced the log: a follower that
+      // replays the log meanwhile must not miss them, and a failed rewrite publishes nothing.
+      List<LogLine> deferred = new ArrayList<>();
       return new Writer(
           out,
           maxBytesPerAttempt,
           secrets,
           line -> {
-            if (line.seq() > publishedAlready) {
+            if (line.seq() <= publishedAlready) {
+              return;
+            }
+            if (replaces == null) {
               live.publish(job, line);
+            } else {
+              deferred.add(line);
             }
           },
           attempt,
@@ -122,6 +130,7 @@ public class JobLogs {
                     StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
                 countStored(replaces);
+                deferred.forEach(line -> live.publish(job, line));
               } else {
                 Files.deleteIfExists(target);
               }

@@ -14,9 +14,11 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +46,9 @@ public class LogPatternWatcher {
   /** Lines that may wait to be matched. */
   static final int QUEUE = 10_000;
 
+  /** Longest time one pattern may take on one line; a line that takes longer is not matched. */
+  static final Duration PER_LINE = Duration.ofMillis(100);
+
   @Inject LiveLogs live;
   @Inject WebhookStore store;
   @Inject JobRepository jobs;
@@ -68,6 +73,54 @@ public class LogPatternWatcher {
   /** A subscription's pattern, compiled; a {@link PatternSyntaxException} if it is not RE2. */
   public static Pattern compile(String pattern) {
     return Pattern.compile(pattern);
+  }
+
+  /**
+   * Whether the pattern is found in the text, or empty if that takes longer than {@code bound}: the
+   * matcher reads the text through a view that gives up past the deadline.
+   */
+  static Optional<Boolean> find(Pattern pattern, String text, Duration bound) {
+    try {
+      return Optional.of(
+          pattern.matcher(new Bounded(text, System.nanoTime() + bound.toNanos())).find());
+    } catch (Bounded.Expired e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Text that throws {@link Expired} when read past its deadline. */
+  private record Bounded(String text, long deadline) implements CharSequence {
+    static final class Expired extends RuntimeException {
+      Expired() {
+        super(null, null, false, false);
+      }
+    }
+
+    private static final ThreadLocal<int[]> READS = ThreadLocal.withInitial(() -> new int[1]);
+
+    @Override
+    public char charAt(int index) {
+      int[] reads = READS.get();
+      if ((++reads[0] & 0xFFF) == 0 && System.nanoTime() > deadline) {
+        throw new Expired();
+      }
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return text.subSequence(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
   }
 
   @PostConstruct
@@ -138,8 +191,23 @@ public class LogPatternWatcher {
     }
     String tenant = tenants.computeIfAbsent(job, id -> jobs.find(id).map(Job::tenantId).orElse(""));
     for (Subscription subscription : current) {
-      if (subscription.tenant().equals(tenant)
-          && subscription.pattern().matcher(line.text()).find()) {
+      if (!subscription.tenant().equals(tenant)) {
+        continue;
+      }
+      Optional<Boolean> found = find(subscription.pattern(), line.text(), PER_LINE);
+      if (found.isEmpty()) {
+        LOG.warning(
+            "Webhook "
+                + subscription.webhookId()
+                + ": line "
+                + line.seq()
+                + " of job "
+                + job
+                + " took longer than "
+                + PER_LINE.toMillis()
+                + " ms to match; it is not matched");
+      }
+      if (found.orElse(false)) {
         String body =
             WebhookOutbox.JSONB.toJson(
                 new WebhookOutbox.Event(

@@ -1,5 +1,6 @@
 package dev.stevedore.webhooks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -32,5 +33,16 @@ class LogPatternTest {
     assertThrows(PatternSyntaxException.class, () -> LogPatternWatcher.compile("a(?=b)"));
     assertThrows(PatternSyntaxException.class, () -> LogPatternWatcher.compile("(unclosed"));
     assertTrue(LogPatternWatcher.compile("^ERROR ").matcher("ERROR boom").find());
+  }
+
+  @Test
+  void aLineThatTakesLongerThanTheBoundIsNotMatched() {
+    var pattern = LogPatternWatcher.compile("(x+x+)+y");
+    String line = "x".repeat(1 << 20);
+
+    assertTrue(LogPatternWatcher.find(pattern, line, Duration.ofNanos(1)).isEmpty());
+    assertEquals(
+        java.util.Optional.of(true),
+        LogPatternWatcher.find(pattern, "xxy", LogPatternWatcher.PER_LINE));
   }
 }

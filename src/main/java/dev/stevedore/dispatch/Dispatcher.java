@@ -118,7 +118,7 @@ public class Dispatcher {
     }
     if (change.to() == JobState.CANCELLED && change.from() != null && change.from().isActive()) {
       String container = ContainerLabels.containerName(change.jobId().value(), change.attempt());
-      executor.execute(() -> stopCancelled(container));
+      executor.execute(() -> stopCancelled(change.jobId(), change.attempt(), container));
     }
   }
 
@@ -212,12 +212,32 @@ public class Dispatcher {
     }
   }
 
-  private void stopCancelled(String container) {
+  /**
+   * Stops a cancelled job's container (SIGTERM, then SIGKILL after the grace period) and leaves it
+   * to the runner that follows it: the runner reads the rest of its output, archives its outputs
+   * and removes it. Removing it here would take the output from under the runner. A container no
+   * runner of this server follows (its runner has ended, or the server restarted) is settled here
+   * the same way, unless the job runs on another node.
+   */
+  private void stopCancelled(JobId id, int attempt, String container) {
     try {
       runtime.stop(container, Duration.ofSeconds(cancelGraceSeconds));
-      runtime.remove(container);
     } catch (RuntimeException e) {
       LOG.warning("Could not stop cancelled container " + container + ": " + e.getMessage());
+      return;
+    }
+    boolean elsewhere =
+        repository
+            .find(id)
+            .map(job -> job.node() != null && !job.node().equals(node.name()))
+            .orElse(false);
+    if (elsewhere || !inFlight.add(id)) {
+      return; // another node's, or a runner of this server follows it
+    }
+    try {
+      runner.collectCancelled(id, attempt, container);
+    } finally {
+      inFlight.remove(id);
     }
   }
 }

@@ -195,6 +195,7 @@ public class JobRunner {
       // they have not seen.
       try (JobLogs.Writer writer = logs.open(id, attempt, secrets, followed)) {
         runtime.readLogs(container, writer);
+        writer.complete();
       }
     } catch (ContainerRuntimeException | FaultToleranceException e) {
       LOG.warning(
@@ -206,24 +207,78 @@ public class JobRunner {
     } finally {
       deadline.cancel(false);
     }
-    try {
-      outputs.archive(id);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "The outputs of job " + id + " could not be archived", e);
-    }
+    // A cancelled job gets here too: the cancel only stopped the container, so that its output
+    // and outputs are kept. Its state stands (end() does not override it).
+    Archiving archiving = archiveOutputs(id);
     if (timedOut.get()) {
-      end(id, JobState.TIMED_OUT, exit.exitCode(), "deadline of " + timeoutSeconds + " s passed");
+      end(
+          id,
+          JobState.TIMED_OUT,
+          exit.exitCode(),
+          archiving.noted("deadline of " + timeoutSeconds + " s passed"));
+    } else if (archiving.failure() != null) {
+      end(id, JobState.FAILED, exit.exitCode(), archiving.noted(archiving.failure()));
     } else if (exit.oomKilled()) {
-      end(id, JobState.FAILED, exit.exitCode(), "OOMKilled");
+      end(id, JobState.FAILED, exit.exitCode(), archiving.noted("OOMKilled"));
     } else if (exit.exitCode() == 0) {
-      end(id, JobState.SUCCEEDED, 0, "exited with code 0");
+      end(id, JobState.SUCCEEDED, 0, archiving.noted("exited with code 0"));
     } else {
       String why = "exited with code " + exit.exitCode();
       end(
           id,
           JobState.FAILED,
           exit.exitCode(),
-          exit.error() == null ? why : why + ": " + exit.error());
+          archiving.noted(exit.error() == null ? why : why + ": " + exit.error()));
+    }
+    removeQuietly(container);
+  }
+
+  /** How archiving the outputs went: a failure that fails the job, a note for its reason. */
+  private record Archiving(String failure, String note) {
+    String noted(String reason) {
+      String why = failure != null && !reason.equals(failure) ? reason + "; " + failure : reason;
+      return note == null ? why : why + "; " + note;
+    }
+  }
+
+  private Archiving archiveOutputs(JobId id) {
+    try {
+      OutputArchive.Archived archived = outputs.archive(id);
+      if (archived.note() != null) {
+        LOG.info("Job " + id + ": " + archived.note());
+      }
+      return new Archiving(null, archived.note());
+    } catch (OutputArchive.OutputsTooLargeException e) {
+      return new Archiving(e.getMessage(), null);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "The outputs of job " + id + " could not be archived", e);
+      return new Archiving(null, null);
+    }
+  }
+
+  /**
+   * Settles the stopped container of a cancelled job that no runner follows: its whole output
+   * becomes the stored log, its outputs are archived, then it is removed. A job that is gone
+   * (cancelled, then deleted) has nothing to keep.
+   */
+  public void collectCancelled(JobId id, int attempt, String container) {
+    Job job = repository.find(id).orElse(null);
+    try {
+      if (job != null && job.attempt() == attempt && runtime.status(container).isPresent()) {
+        JobSpec spec = job.spec();
+        Collection<String> secrets = spec.secrets() == null ? List.of() : spec.secrets().values();
+        try (JobLogs.Writer writer = logs.open(id, attempt, secrets, Long.MAX_VALUE)) {
+          runtime.readLogs(container, writer);
+          writer.complete();
+        }
+        archiveOutputs(id);
+      }
+    } catch (RuntimeException e) {
+      LOG.warning(
+          "Output of cancelled job "
+              + id
+              + " may be incomplete: "
+              + LogText.escape(e.getMessage()));
     }
     removeQuietly(container);
   }

@@ -16,7 +16,10 @@ final class LogFollower implements LiveLogs.Follower {
   private final java.util.concurrent.atomic.AtomicBoolean ended =
       new java.util.concurrent.atomic.AtomicBoolean();
   private List<LogLine> heldBack = new ArrayList<>();
+
+  /** The last line sent. */
   private int replayedAttempt;
+
   private long replayedSeq;
 
   LogFollower(Outbox outbox) {
@@ -28,23 +31,31 @@ final class LogFollower implements LiveLogs.Follower {
     if (heldBack != null) {
       heldBack.add(line);
     } else {
-      outbox.offer(Messages.json(Messages.Line.of(line)));
+      send(line);
     }
   }
 
   /** The stored lines, sent before anything live. */
   synchronized void replay(List<LogLine> stored) {
     for (LogLine line : stored) {
+      send(line);
+    }
+    for (LogLine line : heldBack) {
+      send(line);
+    }
+    heldBack = null;
+  }
+
+  /** Sends a line unless the client has it already: each (attempt, seq) once, in order. */
+  private void send(LogLine line) {
+    boolean newer =
+        line.attempt() > replayedAttempt
+            || (line.attempt() == replayedAttempt && line.seq() > replayedSeq);
+    if (newer) {
       outbox.offer(Messages.json(Messages.Line.of(line)));
       replayedAttempt = line.attempt();
       replayedSeq = line.seq();
     }
-    for (LogLine line : heldBack) {
-      if (line.attempt() > replayedAttempt || line.seq() > replayedSeq) {
-        outbox.offer(Messages.json(Messages.Line.of(line)));
-      }
-    }
-    heldBack = null;
   }
 
   /** True the first time only: a stream ends once. */

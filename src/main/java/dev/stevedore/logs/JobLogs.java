@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -29,7 +30,9 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Stores each attempt's output as lines of {@code <time> <stream> <text>} in {@code
- * jobs/<id>/logs/attempt-<n>.log}, and reads them back.
+ * jobs/<id>/logs/attempt-<n>.log}, and reads them back. The text is stored escaped ({@link
+ * LogText#escapeLine}), so one stored line is always one line of output, whatever control
+ * characters it holds; the text view shows it so, the WebSocket gives it back exactly.
  */
 @ApplicationScoped
 public class JobLogs {
@@ -65,42 +68,76 @@ public class JobLogs {
    * file as they arrive; past the configured size one marker line says the rest was dropped.
    */
   public Writer open(JobId job, int attempt, Collection<String> secrets) {
-    return open(job, attempt, secrets, 0, () -> {});
+    return open(job, attempt, secrets, 0, file(job, attempt), null);
   }
 
   /**
    * As {@link #open(JobId, int, Collection)}, handing to live followers only the lines after {@code
    * publishedAlready}: for writing the log anew from the stopped container's whole output, where
-   * followers have seen the first lines already.
+   * followers have seen the first lines already. The new log replaces the old one only when {@link
+   * Writer#complete()} was called before closing, and at once: a reader sees either whole, and a
+   * failed read keeps what was followed.
    */
   public Writer open(JobId job, int attempt, Collection<String> secrets, long publishedAlready) {
     Path file = file(job, attempt);
-    return open(job, attempt, secrets, publishedAlready, () -> countStored(file));
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    return open(job, attempt, secrets, publishedAlready, partial, file);
   }
 
   private Writer open(
-      JobId job, int attempt, Collection<String> secrets, long publishedAlready, Runnable closed) {
-    Path file = file(job, attempt);
+      JobId job,
+      int attempt,
+      Collection<String> secrets,
+      long publishedAlready,
+      Path target,
+      Path replaces) {
     try {
-      Files.createDirectories(file.getParent());
+      Files.createDirectories(target.getParent());
       BufferedWriter out =
           Files.newBufferedWriter(
-              file,
+              target,
               StandardCharsets.UTF_8,
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
               StandardOpenOption.WRITE);
+      // A rewrite hands its new lines to followers once it has replaced the log: a follower that
+      // replays the log meanwhile must not miss them, and a failed rewrite publishes nothing.
+      List<LogLine> deferred = new ArrayList<>();
       return new Writer(
           out,
           maxBytesPerAttempt,
           secrets,
           line -> {
-            if (line.seq() > publishedAlready) {
+            if (line.seq() <= publishedAlready) {
+              return;
+            }
+            if (replaces == null) {
               live.publish(job, line);
+            } else {
+              deferred.add(line);
             }
           },
           attempt,
-          closed);
+          complete -> {
+            if (replaces == null) {
+              return;
+            }
+            try {
+              if (complete) {
+                Files.move(
+                    target,
+                    replaces,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+                countStored(replaces);
+                deferred.forEach(line -> live.publish(job, line));
+              } else {
+                Files.deleteIfExists(target);
+              }
+            } catch (IOException e) {
+              throw new UncheckedIOException("Cannot store the log of job " + job, e);
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open the log of job " + job, e);
     }
@@ -118,16 +155,23 @@ public class JobLogs {
   /** Every stored line of one attempt, numbered as the live stream numbers them. */
   public List<LogLine> lines(JobId job, int attempt) {
     List<LogLine> lines = new ArrayList<>();
-    try (BufferedReader reader =
-        Files.newBufferedReader(file(job, attempt), StandardCharsets.UTF_8)) {
-      long seq = 0;
-      for (String stored; (stored = reader.readLine()) != null; ) {
-        StoredLine line = StoredLine.parse(stored);
-        seq++;
-        if (line != null) {
-          lines.add(new LogLine(attempt, seq, line.stream(), line.time(), line.text()));
-        }
-      }
+    try {
+      long[] seq = {0};
+      forEachStoredLine(
+          file(job, attempt),
+          stored -> {
+            StoredLine line = StoredLine.parse(stored);
+            seq[0]++;
+            if (line != null) {
+              lines.add(
+                  new LogLine(
+                      attempt,
+                      seq[0],
+                      line.stream(),
+                      line.time(),
+                      LogText.unescapeLine(line.text())));
+            }
+          });
     } catch (NoSuchFileException e) {
       return lines;
     } catch (IOException e) {
@@ -143,18 +187,19 @@ public class JobLogs {
     if (tail == 0) {
       return "";
     }
-    try (BufferedReader reader =
-        Files.newBufferedReader(file(job, attempt), StandardCharsets.UTF_8)) {
-      for (String stored; (stored = reader.readLine()) != null; ) {
-        StoredLine line = StoredLine.parse(stored);
-        if (line == null || !line.matches(selection.stream())) {
-          continue;
-        }
-        lines.addLast(selection.timestamps() ? stored : line.text());
-        if (lines.size() > tail) {
-          lines.removeFirst();
-        }
-      }
+    try {
+      forEachStoredLine(
+          file(job, attempt),
+          stored -> {
+            StoredLine line = StoredLine.parse(stored);
+            if (line == null || !line.matches(selection.stream())) {
+              return;
+            }
+            lines.addLast(selection.timestamps() ? stored : line.text());
+            if (lines.size() > tail) {
+              lines.removeFirst();
+            }
+          });
     } catch (NoSuchFileException e) {
       return "";
     } catch (IOException e) {
@@ -163,6 +208,31 @@ public class JobLogs {
     StringBuilder text = new StringBuilder();
     lines.forEach(l -> text.append(l).append('\n'));
     return text.toString();
+  }
+
+  /**
+   * Hands over each stored line that ends in {@code \n}; a last line still being written (a long
+   * one reaches the file in pieces) is left for the next read. Only {@code \n} ends a line: stored
+   * text never holds another line break.
+   */
+  private static void forEachStoredLine(Path file, java.util.function.Consumer<String> each)
+      throws IOException {
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      StringBuilder line = new StringBuilder();
+      char[] buffer = new char[8192];
+      for (int n; (n = reader.read(buffer)) > 0; ) {
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            line.append(buffer, start, i - start);
+            each.accept(line.toString());
+            line.setLength(0);
+            start = i + 1;
+          }
+        }
+        line.append(buffer, start, n - start);
+      }
+    }
   }
 
   private Path file(JobId job, int attempt) {
@@ -185,8 +255,9 @@ public class JobLogs {
 
     private final java.util.function.Consumer<LogLine> published;
     private final int attempt;
-    private final Runnable closed;
+    private final java.util.function.Consumer<Boolean> closed;
     private long seq;
+    private boolean complete;
 
     private Writer(
         BufferedWriter out,
@@ -194,7 +265,7 @@ public class JobLogs {
         Collection<String> secrets,
         java.util.function.Consumer<LogLine> published,
         int attempt,
-        Runnable closed) {
+        java.util.function.Consumer<Boolean> closed) {
       this.out = out;
       this.closed = closed;
       this.maxBytes = maxBytes;
@@ -217,12 +288,39 @@ public class JobLogs {
       return result;
     }
 
+    /**
+     * A cut line's head, masked, without a secret's start that the cut left at its end: the cut
+     * comes before masking, so the head may end with a part of a secret too short to be found.
+     */
+    private String maskedHead(String head) {
+      String result = masked(head);
+      for (String secret : secrets) {
+        for (int k = Math.min(secret.length() - 1, result.length()); k > 0; k--) {
+          if (result.endsWith(secret.substring(0, k))) {
+            return result.substring(0, result.length() - k) + "***";
+          }
+        }
+      }
+      return result;
+    }
+
     @Override
     public synchronized void line(Stream stream, Instant time, String text) {
+      store(stream, time, text, masked(text));
+    }
+
+    @Override
+    public synchronized void truncatedLine(
+        Stream stream, Instant time, String head, long droppedBytes) {
+      String text = maskedHead(head) + LogSink.truncationMarker(droppedBytes);
+      store(stream, time, text, text);
+    }
+
+    private void store(Stream stream, Instant time, String raw, String masked) {
       if (truncated) {
         return;
       }
-      long size = text.getBytes(StandardCharsets.UTF_8).length + 1L;
+      long size = raw.getBytes(StandardCharsets.UTF_8).length + 1L;
       if (written + size > maxBytes) {
         truncated = true;
         append(
@@ -232,22 +330,28 @@ public class JobLogs {
         return;
       }
       written += size;
-      append(time, stream.name().toLowerCase(Locale.ROOT), masked(text));
+      append(time, stream.name().toLowerCase(Locale.ROOT), masked);
     }
 
+    /** Stores the line escaped (one stored line per line, whatever it holds) and publishes it. */
     private void append(Instant time, String stream, String text) {
       try {
         out.write(time.toString());
         out.write(' ');
         out.write(stream);
         out.write(' ');
-        out.write(text);
+        out.write(LogText.escapeLine(text));
         out.write('\n');
         out.flush();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       published.accept(new LogLine(attempt, ++seq, stream, time, text));
+    }
+
+    /** Marks the output as read to its end: closing then keeps this log. */
+    public synchronized void complete() {
+      complete = true;
     }
 
     /** How many lines this writer has written. */
@@ -262,7 +366,7 @@ public class JobLogs {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      closed.run();
+      closed.accept(complete);
     }
   }
 

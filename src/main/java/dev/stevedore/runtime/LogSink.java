@@ -12,5 +12,21 @@ public interface LogSink {
     STDERR
   }
 
+  /**
+   * One whole line, without its {@code \n}; it may hold {@code \r} and other control characters.
+   */
   void line(Stream stream, Instant time, String text);
+
+  /**
+   * A line longer than the configured cap: its first bytes, and how many bytes were dropped after
+   * them. By default the line is handed on with a marker at its end.
+   */
+  default void truncatedLine(Stream stream, Instant time, String head, long droppedBytes) {
+    line(stream, time, head + truncationMarker(droppedBytes));
+  }
+
+  /** What ends a line that was cut at the cap. */
+  static String truncationMarker(long droppedBytes) {
+    return "…[truncated " + droppedBytes + " bytes]";
+  }
 }

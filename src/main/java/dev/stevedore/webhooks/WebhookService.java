@@ -10,8 +10,6 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** Subscriptions of the caller's tenant, and their delivery history. */
 @ApplicationScoped
@@ -92,10 +90,10 @@ public class WebhookService {
             "logPattern", "job.log needs a pattern of 1 to 500 characters");
       }
       try {
-        Pattern.compile(pattern);
-      } catch (PatternSyntaxException e) {
+        LogPatternWatcher.compile(pattern);
+      } catch (com.google.re2j.PatternSyntaxException e) {
         throw InvalidRequestException.forField(
-            "logPattern", "not a regular expression: " + e.getDescription());
+            "logPattern", "not a regular expression (RE2 syntax): " + e.getDescription());
       }
     } else if (pattern != null) {
       throw InvalidRequestException.forField("logPattern", "only with the job.log event");

@@ -1,6 +1,7 @@
 package dev.stevedore.workspace;
 
 import dev.stevedore.job.JobId;
+import dev.stevedore.logs.LogText;
 import dev.stevedore.rest.InvalidParameterException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A job's outputs: what it wrote under {@code /workspace/out}, archived as {@code output.zip} when
@@ -36,12 +38,53 @@ public class OutputArchive {
   /** One file of the archive. */
   public record OutputFile(String path, long size) {}
 
-  /** Archives {@code out/} into {@code output.zip}; returns how many files it holds. */
-  public int archive(JobId id) {
+  /**
+   * What an archive holds: how many files, and the files left out (their names escaped for
+   * display), with why.
+   */
+  public record Archived(int files, List<String> skipped) {
+    /** One sentence for the job's end reason, or null when nothing was left out. */
+    public String note() {
+      if (skipped.isEmpty()) {
+        return null;
+      }
+      int shown = Math.min(skipped.size(), MAX_REPORTED);
+      String names = String.join(", ", skipped.subList(0, shown));
+      String more = skipped.size() > shown ? " and " + (skipped.size() - shown) + " more" : "";
+      return (skipped.size() == 1 ? "output file skipped: " : "output files skipped: ")
+          + names
+          + more;
+    }
+  }
+
+  /** The outputs exceed the configured cap: no archive is written. */
+  public static final class OutputsTooLargeException extends RuntimeException {
+    OutputsTooLargeException(long cap) {
+      super("outputs exceed the cap of " + cap + " bytes; no archive was written");
+    }
+  }
+
+  /** How many skipped names a report lists. */
+  static final int MAX_REPORTED = 10;
+
+  /** Total size of a job's outputs; a bigger {@code out/} fails the job at archive time. */
+  @Inject
+  @ConfigProperty(name = "stevedore.outputs.max-bytes", defaultValue = "1073741824")
+  long maxBytes = 1L << 30;
+
+  /**
+   * Archives {@code out/} into {@code output.zip}. Entry names are normalized ({@code \} is a
+   * separator too, {@code .} segments dropped); a name that would leave the archive's root ({@code
+   * ..}, absolute, a drive letter), holds a control character or repeats another is left out and
+   * reported. If the files together exceed {@code stevedore.outputs.max-bytes} nothing is written
+   * and {@link OutputsTooLargeException} says so.
+   */
+  public Archived archive(JobId id) {
     Path out = workspaces.outDir(id);
     Path zip = workspaces.outputZip(id);
     Path partial = zip.resolveSibling("output.zip.partial");
     List<Path> files = new ArrayList<>();
+    long[] total = {0};
     try {
       if (Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
         Files.walkFileTree(
@@ -51,15 +94,31 @@ public class OutputArchive {
               public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isRegularFile()) { // not a link, a device or a pipe
                   files.add(file);
+                  total[0] += attrs.size();
                 }
                 return FileVisitResult.CONTINUE;
               }
             });
       }
+      if (total[0] > maxBytes) {
+        throw new OutputsTooLargeException(maxBytes);
+      }
       Collections.sort(files);
+      List<String> skipped = new ArrayList<>();
+      java.util.Set<String> names = new java.util.HashSet<>();
+      int archived = 0;
+      long copied = 0;
       try (ZipOutputStream zipOut = new ZipOutputStream(Files.newOutputStream(partial))) {
         for (Path file : files) {
-          String name = out.relativize(file).toString().replace('\\', '/');
+          String raw = out.relativize(file).toString();
+          String name = entryName(raw);
+          if (name == null || !names.add(name)) {
+            skipped.add(
+                "'"
+                    + LogText.escape(raw)
+                    + (name == null ? "' (outside the archive)" : "' (same name as another)"));
+            continue;
+          }
           InputStream content;
           try {
             content = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
@@ -68,13 +127,17 @@ public class OutputArchive {
           }
           try (content) { // a failed read or write fails the archive, never a half entry
             zipOut.putNextEntry(new ZipEntry(name));
-            content.transferTo(zipOut);
+            copied = copyAtMost(content, zipOut, copied);
             zipOut.closeEntry();
           }
+          archived++;
         }
+      } catch (OutputsTooLargeException grew) {
+        Files.deleteIfExists(partial);
+        throw grew;
       }
       Files.move(partial, zip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return files.size();
+      return new Archived(archived, List.copyOf(skipped));
     } catch (IOException e) {
       try {
         Files.deleteIfExists(partial);
@@ -83,6 +146,52 @@ public class OutputArchive {
       }
       throw new UncheckedIOException("Cannot archive the outputs of job " + id, e);
     }
+  }
+
+  /** Copies a file, failing when the archive's contents pass the cap (a file grew since). */
+  private long copyAtMost(InputStream content, OutputStream sink, long copied) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    for (int n; (n = content.read(buffer)) > 0; ) {
+      copied += n;
+      if (copied > maxBytes) {
+        throw new OutputsTooLargeException(maxBytes);
+      }
+      sink.write(buffer, 0, n);
+    }
+    return copied;
+  }
+
+  /**
+   * The archive entry name of a file under {@code out/}, given its path relative to it, or null if
+   * it must be left out: {@code /} and {@code \} both separate, empty and {@code .} segments are
+   * dropped, and {@code ..}, a leading separator, a drive letter ({@code C:}) or a control
+   * character anywhere refuse the name.
+   */
+  static String entryName(String relative) {
+    if (relative.isEmpty() || relative.startsWith("/") || relative.startsWith("\\")) {
+      return null;
+    }
+    List<String> segments = new ArrayList<>();
+    for (String segment : relative.split("[/\\\\]")) {
+      if (segment.isEmpty() || segment.equals(".")) {
+        continue;
+      }
+      if (segment.equals("..")) {
+        return null;
+      }
+      segments.add(segment);
+    }
+    if (segments.isEmpty() || segments.get(0).matches("[A-Za-z]:.*")) {
+      return null;
+    }
+    String name = String.join("/", segments);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        return null;
+      }
+    }
+    return name;
   }
 
   public boolean exists(JobId id) {

@@ -21,4 +21,18 @@ class LogTextTest {
   void longTextIsCut() {
     assertTrue(LogText.escape("x".repeat(10_000)).length() <= 2001);
   }
+
+  @Test
+  void storedLinesCannotBeSplitAndComeBackExactly() {
+    String line = "a\rSTDERR 2020-01-01T00:00:00Z forged\tC:\\x\\u0041 \u001b[0m\u2028\u0085 é";
+
+    String stored = LogText.escapeLine(line);
+
+    assertEquals(
+        "a\\rSTDERR 2020-01-01T00:00:00Z forged\tC:\\\\x\\\\u0041 \\u001b[0m\\u2028\\u0085 é",
+        stored);
+    assertTrue(stored.indexOf('\r') < 0 && stored.indexOf('\n') < 0);
+    assertEquals(line, LogText.unescapeLine(stored));
+    assertEquals("plain", LogText.escapeLine("plain"));
+  }
 }

@@ -65,6 +65,11 @@ public class DockerContainerRuntime implements ContainerRuntime {
   @ConfigProperty(name = "stevedore.docker.pull-timeout-seconds", defaultValue = "600")
   int pullTimeoutSeconds;
 
+  /** Longest output line kept; the rest of a longer line is dropped behind a marker. */
+  @Inject
+  @ConfigProperty(name = "stevedore.logs.max-line-bytes", defaultValue = "65536")
+  int maxLineBytes;
+
   @Override
   @Timeout(10_000)
   @Retry(maxRetries = 2, delay = 200, jitter = 50, abortOn = ContainerRefusedException.class)
@@ -264,7 +269,7 @@ public class DockerContainerRuntime implements ContainerRuntime {
   }
 
   private void streamLogs(String container, LogSink sink, boolean follow) {
-    LogFrameDecoder decoder = new LogFrameDecoder(sink);
+    LogFrameDecoder decoder = new LogFrameDecoder(sink, maxLineBytes);
     // Closed however the wait ends, so that an interrupted reader leaves no stream open.
     try (ResultCallback.Adapter<Frame> stream =
         clients

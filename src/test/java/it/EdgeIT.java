@@ -29,6 +29,9 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +47,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -157,6 +161,16 @@ class EdgeIT {
     HttpResponse<String> malformed = Api.sendAs(Api.ADMIN_KEY, apiCalls().get(3).request());
     assertEquals("urn:stevedore:problem:malformed-body", json(malformed).getString("type"));
     assertTrue(json(malformed).getString("detail").contains("line 1"), malformed.body());
+  }
+
+  @Test
+  void pathsOfNeitherTheApiNorAStreamAreProblemsToo() throws IOException {
+    for (String path : List.of("/", "/apix", "/API/v1/jobs", "/index.html")) {
+      assertOneProblem(Handshake.plain("GET", path, Map.of()).send(), 404, path);
+    }
+    // Refused by the container itself, before any application code.
+    assertOneProblem(
+        Handshake.plain("GET", "/api/v1/%2e%2e/x", Map.of()).send(), 400, "encoded dots");
   }
 
   @Test
@@ -288,6 +302,35 @@ class EdgeIT {
 
     Api.post("/api/v1/jobs/" + id + "/cancel", "");
     Api.awaitEnd(id);
+  }
+
+  @Test
+  void aKeyRevokedByAnotherNodeEndsItsStreamsToo() throws Exception {
+    String url = System.getProperty("stevedore.db.url");
+    Assumptions.assumeTrue(url != null && url.startsWith("jdbc:postgresql:"), "PostgreSQL");
+    JsonObject key =
+        json(
+            Api.post(
+                "/api/v1/keys",
+                "{\"name\":\"it-edge-elsewhere\",\"role\":\"viewer\",\"tenant\":\"default\"}"));
+    Client events = Client.open("/ws/events", bearer(key.getString("key")));
+
+    // Another node revokes it: this node hears of it only through the database.
+    try (Connection db =
+            DriverManager.getConnection(
+                url,
+                System.getProperty("stevedore.db.user"),
+                System.getProperty("stevedore.db.password"));
+        PreparedStatement revoke =
+            db.prepareStatement("UPDATE api_key SET revoked_at = CURRENT_TIMESTAMP WHERE id = ?")) {
+      revoke.setString(1, key.getString("id"));
+      assertEquals(1, revoke.executeUpdate());
+    }
+
+    // Within the key cache's ten seconds and one check of the open streams.
+    CloseInfo closed = events.closed.orTimeout(20, TimeUnit.SECONDS).join();
+    assertEquals(1008, closed.code(), closed.reason());
+    assertEquals("key revoked", closed.reason());
   }
 
   // ---- assertions ----

@@ -31,8 +31,7 @@ public final class ServletProblems {
     }
     String body = JSONB.toJson(problem);
     response.setStatus(problem.status());
-    response.setContentType(Problem.MEDIA_TYPE);
-    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    response.setContentType(Problem.MEDIA_TYPE + ";charset=UTF-8");
     response.setContentLength(body.getBytes(StandardCharsets.UTF_8).length);
     try {
       response.getWriter().write(body);

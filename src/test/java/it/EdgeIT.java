@@ -278,7 +278,8 @@ class EdgeIT {
                 "/api/v1/keys",
                 "{\"name\":\"it-edge-revoked\",\"role\":\"viewer\",\"tenant\":\"default\"}"));
     String secret = key.getString("key");
-    String id = submit(shellJob("echo started; sleep 30")).getString("id");
+    // Long enough to outlive the revocation, short enough to end on its own (no cancel).
+    String id = submit(shellJob("echo started; sleep 8")).getString("id");
 
     Client events = Client.open("/ws/events?ticket=" + Stream.ticket(secret), Map.of());
     Client logs = Client.open("/ws/jobs/" + id + "/logs?ticket=" + Stream.ticket(secret), Map.of());
@@ -299,9 +300,6 @@ class EdgeIT {
         Duration.ofNanos(System.nanoTime() - revokedAt).compareTo(Duration.ofSeconds(2)) < 0);
     assertEquals(401, Stream.handshakeStatus("/ws/events?ticket=" + unused), "ticket of before");
     assertEquals(401, Handshake.of("/ws/events", bearer(secret)).send().statusCode());
-
-    Api.post("/api/v1/jobs/" + id + "/cancel", "");
-    Api.awaitEnd(id);
   }
 
   @Test

@@ -15,8 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code /ws/events?ticket=…[&job=<id>…]}: every state change of the ticket's tenant's jobs (every
- * tenant's for an administrator), optionally only of the given jobs, as it happens.
+ * {@code /ws/events?ticket=…[&job=<id>…]} (or with {@code Authorization: Bearer <key>} instead of a
+ * ticket): every state change of the ticket's tenant's jobs (every tenant's for an administrator),
+ * optionally only of the given jobs, as it happens, until the key is revoked.
  */
 @Dependent // a bean, so that the server injects it; one instance per connection
 @ServerEndpoint("/ws/events")
@@ -26,14 +27,16 @@ public class EventsSocket {
 
   @Inject Tickets tickets;
   @Inject StreamHub hub;
+  @Inject KeySessions keySessions;
 
   @OnOpen
   public void open(Session session) throws IOException {
-    Optional<Tickets.Access> access = tickets.claim(TicketFilter.ticketOf(session));
+    Optional<Tickets.Access> access = TicketFilter.access(tickets, session);
     if (access.isEmpty()) {
       session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "no access"));
       return;
     }
+    keySessions.opened(access.get().keyId(), session);
     Outbox outbox = new Outbox(session, hub.maxPending());
     session.getUserProperties().put(OUTBOX, outbox);
     List<String> jobs = session.getRequestParameterMap().getOrDefault("job", List.of());
@@ -42,6 +45,7 @@ public class EventsSocket {
 
   @OnClose
   public void close(Session session) {
+    keySessions.closed(session);
     if (session.getUserProperties().get(OUTBOX) instanceof Outbox outbox) {
       hub.stopListening(outbox);
     }

@@ -35,10 +35,11 @@ public class JobLogsSocket {
   @Inject JobRepository jobs;
   @Inject JobLogs logs;
   @Inject StreamHub hub;
+  @Inject KeySessions keySessions;
 
   @OnOpen
   public void open(Session session, @PathParam("id") String id) throws IOException {
-    Optional<Tickets.Access> access = tickets.claim(TicketFilter.ticketOf(session));
+    Optional<Tickets.Access> access = TicketFilter.access(tickets, session);
     JobId jobId = TicketFilter.jobId(id);
     Optional<Job> job =
         access.isEmpty() || jobId == null
@@ -48,6 +49,7 @@ public class JobLogsSocket {
       session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "no access"));
       return;
     }
+    keySessions.opened(access.get().keyId(), session);
     LogFollower follower = new LogFollower(new Outbox(session, hub.maxPending()));
     session.getUserProperties().put(FOLLOWER, follower);
     hub.followLogs(jobId, follower);
@@ -59,6 +61,7 @@ public class JobLogsSocket {
 
   @OnClose
   public void close(Session session, @PathParam("id") String id) {
+    keySessions.closed(session);
     Object follower = session.getUserProperties().get(FOLLOWER);
     JobId jobId = TicketFilter.jobId(id);
     if (follower instanceof LogFollower f && jobId != null) {

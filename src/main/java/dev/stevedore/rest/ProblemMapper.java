@@ -1,6 +1,7 @@
 package dev.stevedore.rest;
 
 import jakarta.json.bind.JsonbException;
+import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one place where failures become HTTP answers: every error the API gives is an RFC 9457
@@ -24,6 +27,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
   private static final String TYPE_PREFIX = "urn:stevedore:problem:";
+  // JSON-B's (Yasson's) message for a property the target type does not have.
+  private static final Pattern UNKNOWN_PROPERTY =
+      Pattern.compile("Json property (\\S+) can not be mapped");
 
   @Context UriInfo uriInfo;
 
@@ -59,12 +65,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
       return fromWebApplicationException(e);
     }
     if (isUnreadableBody(failure)) {
-      return problem(
-          400,
-          "malformed-body",
-          "The request body cannot be read",
-          "The body is not well-formed JSON of the expected shape: " + rootMessage(failure),
-          List.of());
+      return unreadableBody(failure);
     }
     String reference = UUID.randomUUID().toString();
     LOG.log(Level.SEVERE, "Unexpected failure, reference " + reference, failure);
@@ -98,13 +99,32 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     return false;
   }
 
-  private static String rootMessage(Throwable failure) {
-    Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+  /**
+   * A body that cannot be read. The parser's own messages name the server's classes and parser
+   * states, so they are never passed on: the answer says where the JSON breaks, or which field is
+   * unknown, or only that a value has the wrong shape.
+   */
+  private Response unreadableBody(Throwable failure) {
+    String detail = "The body is not JSON of the expected shape: a value has the wrong type";
+    List<Problem.FieldError> errors = List.of();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof JsonParsingException parsing && parsing.getLocation() != null) {
+        detail =
+            "The body is not well-formed JSON (line "
+                + parsing.getLocation().getLineNumber()
+                + ", column "
+                + parsing.getLocation().getColumnNumber()
+                + ")";
+        break;
+      }
+      Matcher unknown = t.getMessage() == null ? null : UNKNOWN_PROPERTY.matcher(t.getMessage());
+      if (unknown != null && unknown.find()) {
+        detail = "The body has a field the request does not know: " + unknown.group(1);
+        errors = List.of(new Problem.FieldError(unknown.group(1), "unknown field"));
+        break;
+      }
     }
-    String message = root.getMessage();
-    return message == null ? root.getClass().getSimpleName() : message;
+    return problem(400, "malformed-body", "The request body cannot be read", detail, errors);
   }
 
   private Response problem(

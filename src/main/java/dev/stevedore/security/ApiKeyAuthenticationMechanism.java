@@ -1,10 +1,7 @@
 package dev.stevedore.security;
 
-import dev.stevedore.rest.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
@@ -12,29 +9,18 @@ import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Every request under {@code /api/} must carry {@code Authorization: Bearer <key>}. A missing,
- * malformed, unknown or revoked key gets one and the same 401, so a caller learns nothing about
- * which it was. Keys are read from this header only, never from the URL. Health, metrics and the
- * OpenAPI document are outside {@code /api/} and stay open.
+ * Reads {@code Authorization: Bearer <key>} on requests under {@code /api} and {@code /ws/} and
+ * tells the container who calls. It never answers itself: a request without a valid key goes on
+ * unauthenticated, and {@link ApiAccessFilter} (for the API) or the WebSocket ticket filter (for
+ * streams) refuses it with one problem document before any route is looked at. Keys are read from
+ * this header only, never from the URL. Health, metrics and the OpenAPI document stay open.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
 
   private static final String BEARER = "Bearer ";
-  private static final Jsonb JSONB = JsonbBuilder.create();
-  private static final String UNAUTHORIZED =
-      JSONB.toJson(
-          new Problem(
-              "urn:stevedore:problem:unauthorized",
-              "Authentication required",
-              401,
-              "Send a valid API key as 'Authorization: Bearer <key>'",
-              null,
-              null));
 
   @Inject IdentityStoreHandler identityStores;
 
@@ -42,32 +28,24 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
   public AuthenticationStatus validateRequest(
       HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
     String path = request.getRequestURI().substring(request.getContextPath().length());
-    if (!path.startsWith("/api/")) {
+    if (!ApiAccessFilter.isApi(path) && !path.startsWith("/ws/")) {
       return context.doNothing();
     }
-    String header = request.getHeader("Authorization");
-    if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      String key = header.substring(BEARER.length()).trim();
-      if (!key.isEmpty()) {
-        CredentialValidationResult result = identityStores.validate(new ApiKeyCredential(key));
-        if (result.getStatus() == CredentialValidationResult.Status.VALID) {
-          return context.notifyContainerAboutLogin(result);
-        }
+    String key = bearerKey(request.getHeader("Authorization"));
+    if (key != null) {
+      CredentialValidationResult result = identityStores.validate(new ApiKeyCredential(key));
+      if (result.getStatus() == CredentialValidationResult.Status.VALID) {
+        return context.notifyContainerAboutLogin(result);
       }
     }
-    return unauthorized(response);
+    return context.doNothing();
   }
 
-  private static AuthenticationStatus unauthorized(HttpServletResponse response) {
-    try {
-      response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-      response.setHeader("WWW-Authenticate", "Bearer realm=\"stevedore\"");
-      response.setContentType(Problem.MEDIA_TYPE);
-      response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-      response.getWriter().write(UNAUTHORIZED);
-    } catch (IOException e) {
-      // The client has gone; nothing to tell it.
+  private static String bearerKey(String header) {
+    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return null;
     }
-    return AuthenticationStatus.SEND_FAILURE;
+    String key = header.substring(BEARER.length()).trim();
+    return key.isEmpty() ? null : key;
   }
 }

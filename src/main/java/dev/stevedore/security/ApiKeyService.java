@@ -4,6 +4,8 @@ import dev.stevedore.job.JobId;
 import dev.stevedore.rest.ApiException;
 import dev.stevedore.rest.InvalidRequestException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -16,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * API keys: made with a random secret that is shown once, stored as its hash, looked up by it,
  * revoked. Lookups are cached briefly, so authentication does not cost a query per request; a
- * revocation on this node takes effect at once, on other nodes within the cache time.
+ * revocation on this node takes effect at once (also on the key's open WebSocket streams and
+ * tickets, through {@link KeyRevoked}), on other nodes within the cache time.
  */
 @ApplicationScoped
 @Transactional
@@ -26,6 +29,8 @@ public class ApiKeyService {
 
   @PersistenceContext(unitName = "stevedore")
   EntityManager em;
+
+  @Inject Event<KeyRevoked> revocations;
 
   // Only keys that were found are kept: caching misses would let anyone grow the map at will.
   private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
@@ -139,6 +144,7 @@ public class ApiKeyService {
     key.revoke();
     byHash.remove(key.secretHash());
     activeById.remove(id);
+    revocations.fire(new KeyRevoked(id)); // observed once the revocation is committed
     return ApiKeyView.of(key, null);
   }
 

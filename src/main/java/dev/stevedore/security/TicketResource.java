@@ -26,7 +26,9 @@ public class TicketResource {
       summary = "A ticket to open a WebSocket",
       description =
           "Valid for 60 seconds and one connection: ws://host/ws/jobs/{id}/logs?ticket=… or"
-              + " ws://host/ws/events?ticket=…. It carries this key's tenant and role.")
+              + " ws://host/ws/events?ticket=…. It carries this key's tenant and role. Clients"
+              + " that can send headers may instead open the socket with 'Authorization: Bearer"
+              + " <key>'.")
   public Tickets.Ticket issue() {
     return tickets.issue(caller);
   }

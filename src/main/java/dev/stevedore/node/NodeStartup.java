@@ -39,12 +39,19 @@ public class NodeStartup {
   @Inject WebhookSender webhookSender;
   @Inject NodeIdentity node;
   @Inject NodeSampler sampler;
+  @Inject NodeRegistry registry;
 
   private volatile boolean complete;
 
   void onStart(@Observes Startup startup) {
     workspaces.prepare();
     SchemaMigration.DatabaseInfo database = schema.migrate();
+    try {
+      registry.claim(node.name()); // before any container is touched
+    } catch (IllegalStateException taken) {
+      LOG.severe(taken.getMessage());
+      throw taken;
+    }
     adminKey.ensureAdminKey(workspaces.dataDir());
     EngineInfo engine = engine();
     sandbox.verify(engine); // a configured runtime the engine lacks stops the start
@@ -58,6 +65,8 @@ public class NodeStartup {
     LOG.info(
         "Stevedore node "
             + node.name()
+            + " of installation "
+            + node.installation()
             + " is up: data in "
             + workspaces.dataDir()
             + "; database "

@@ -22,7 +22,7 @@ class EngineRestartIT {
 
   @BeforeAll
   static void ready() {
-    Ready.await();
+    Ready.application();
   }
 
   @Test

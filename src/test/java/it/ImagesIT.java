@@ -31,7 +31,7 @@ class ImagesIT {
 
   @BeforeAll
   static void ready() {
-    Ready.await();
+    Ready.application();
   }
 
   private static final String JOBS = "/api/v1/jobs";

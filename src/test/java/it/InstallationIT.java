@@ -29,7 +29,7 @@ class InstallationIT {
 
   @BeforeAll
   static void ready() {
-    Ready.await();
+    Ready.application();
   }
 
   private static final String INSTALLATION = "stevedore.installation";

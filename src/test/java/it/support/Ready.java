@@ -12,7 +12,7 @@ public final class Ready {
 
   private Ready() {}
 
-  public static void await() {
+  public static void application() {
     await()
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofMillis(500))

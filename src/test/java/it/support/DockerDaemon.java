@@ -32,12 +32,18 @@ public final class DockerDaemon {
     if (systemdManaged()) {
       run("systemctl", "stop", "docker.socket", "docker.service");
     } else {
+      long pid;
       try {
-        String pid = Files.readString(PID_FILE).trim();
-        run("kill", "-TERM", pid);
+        pid = Long.parseLong(Files.readString(PID_FILE).trim());
       } catch (IOException e) {
         throw new IllegalStateException("Cannot read " + PID_FILE, e);
       }
+      run("kill", "-TERM", Long.toString(pid));
+      // It stops answering at once but exits only once it has stopped its containers; a new one
+      // refuses to start while the old one's pid file is there.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> !answers());
   }

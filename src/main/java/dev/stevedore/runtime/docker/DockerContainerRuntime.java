@@ -108,6 +108,7 @@ public class DockerContainerRuntime implements ContainerRuntime {
       outages.unreachable(Instant.now());
       return true;
     }
+    isAvailable(); // ends an outage that is over, so that it does not stretch to later exits
     return outages.overlaps(exit.finishedAt());
   }
 
@@ -504,7 +505,10 @@ public class DockerContainerRuntime implements ContainerRuntime {
       return new ContainerRefusedException(
           "Docker engine call to " + what + " was refused: " + e.getMessage(), e);
     }
-    outages.unreachable(Instant.now());
+    if (!clients.acceptsConnections()) {
+      // Not a connection of the pool gone stale: the engine itself is away.
+      outages.unreachable(Instant.now());
+    }
     return new ContainerRuntimeException(
         "Docker engine at " + clients.host() + " could not " + what + ": " + e.getMessage(),
         true,

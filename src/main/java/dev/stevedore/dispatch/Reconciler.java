@@ -99,7 +99,7 @@ public class Reconciler {
       if (dispatcher.isInFlight(id)) {
         continue;
       }
-      if (container != null) {
+      if (container != null || existsUnlabelled(name)) {
         dispatcher.adopt(id);
       } else if (job.state() == JobState.STARTING) {
         JobLifecycle.ifStillPossible(
@@ -123,6 +123,14 @@ public class Reconciler {
         LOG.warning("Could not remove " + orphan.name() + ": " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * A container made before containers carried the installation id (by an earlier version) is not
+   * listed; its name, which holds the job's id, still makes it this job's.
+   */
+  private boolean existsUnlabelled(String name) {
+    return runtime.status(name).isPresent();
   }
 
   private static boolean isValid(String jobId) {

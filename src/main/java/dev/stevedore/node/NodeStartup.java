@@ -18,9 +18,10 @@ import jakarta.inject.Inject;
 import java.util.logging.Logger;
 
 /**
- * Brings the node up in order: data directory, database schema, the sandbox's runtime check,
- * reconciliation with the engine, the dispatcher and file retention; and says in one line where the
- * data lives, which database and which Docker engine are in use.
+ * Brings the node up in order: data directory, database schema, the node name (refused if another
+ * live server of the installation holds it), the sandbox's runtime check, reconciliation with the
+ * engine, the dispatcher and file retention; and says in one line where the data lives, which
+ * database and which Docker engine are in use.
  */
 @ApplicationScoped
 public class NodeStartup {

@@ -47,9 +47,10 @@ class CrashRecoveryIT {
     awaitState(endsWhileDown, Duration.ofSeconds(30), "RUNNING");
     await().atMost(Duration.ofSeconds(20)).until(() -> logs(longRunning).contains("line 3\n"));
     String containerBefore = onlyContainer(longRunning).getId();
+    Map<String, String> serverLabels = onlyContainer(longRunning).getLabels();
 
     Server.kill();
-    String orphan = startOrphanContainer();
+    String orphan = startOrphanContainer(serverLabels);
     Engine.docker()
         .waitContainerCmd("stevedore-" + endsWhileDown + "-1")
         .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())
@@ -92,8 +93,8 @@ class CrashRecoveryIT {
     return containers.get(0);
   }
 
-  /** A container labelled as the test server's that no job owns. */
-  private static String startOrphanContainer() {
+  /** A container labelled as the test server's (its node and installation) that no job owns. */
+  private static String startOrphanContainer(Map<String, String> serverLabels) {
     String jobId = UUID.randomUUID().toString();
     String id =
         Engine.docker()
@@ -107,7 +108,9 @@ class CrashRecoveryIT {
                     "stevedore.attempt",
                     "1",
                     "stevedore.node",
-                    System.getProperty("stevedore.node.name", "it-node")))
+                    serverLabels.get("stevedore.node"),
+                    "stevedore.installation",
+                    serverLabels.get("stevedore.installation")))
             .exec()
             .getId();
     Engine.docker().startContainerCmd(id).exec();

@@ -35,6 +35,24 @@ public final class Server {
         .until(() -> Api.get("/api/v1/jobs?limit=1").statusCode() == 200);
   }
 
+  /** Starts the server without waiting for its application, which may refuse to start. */
+  public static void launch() {
+    run("start");
+  }
+
+  /** The server's messages.log as it stands. */
+  public static String messages() {
+    try {
+      return java.nio.file.Files.readString(
+          SCRIPT
+              .getParent()
+              .resolveSibling(Path.of("usr", "servers", NAME, "logs", "messages.log")),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   /** Kills the server's JVM outright, as a crash or an OOM killer would. */
   public static void kill() {
     long pid = pid();

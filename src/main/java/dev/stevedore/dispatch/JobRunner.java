@@ -36,7 +36,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * Runs one attempt of a job: its directories, the image, the container, the output, the deadline,
@@ -210,6 +213,21 @@ public class JobRunner {
     // A cancelled job gets here too: the cancel only stopped the container, so that its output
     // and outputs are kept. Its state stands (end() does not override it).
     Archiving archiving = archiveOutputs(id);
+    if (!timedOut.get() && exit.exitCode() != 0 && runtime.interruptedByEngine(exit)) {
+      // The engine stopped or restarted under the job: not the job's failure. A new attempt runs
+      // once the engine is back, and the job's own retry policy is not charged for it.
+      LOG.info("Job " + id + " was interrupted by an engine stop or restart; it is requeued");
+      JobLifecycle.ifStillPossible(
+          () ->
+              lifecycle.interruptedByEngine(
+                  id,
+                  "interrupted by a Docker engine stop or restart (exit code "
+                      + exit.exitCode()
+                      + "); requeued as attempt "
+                      + (attempt + 1)));
+      removeQuietly(container);
+      return;
+    }
     if (timedOut.get()) {
       end(
           id,
@@ -291,15 +309,28 @@ public class JobRunner {
   private void notStarted(JobId id, String container, RuntimeException e) {
     boolean unreachable = !(e instanceof ContainerRuntimeException cre) || cre.engineUnreachable();
     if (unreachable) {
-      LOG.warning("Job " + id + " waits for the Docker engine: " + LogText.escape(e.getMessage()));
+      String why = LogText.escape(whyWaiting(e));
+      LOG.warning("Job " + id + " waits for the Docker engine: " + why);
       JobLifecycle.ifStillPossible(
-          () ->
-              lifecycle.waitForEngine(
-                  id, "Docker engine unavailable: " + LogText.escape(e.getMessage())));
+          () -> lifecycle.waitForEngine(id, "Docker engine unavailable: " + why));
     } else {
       end(id, JobState.FAILED, null, e.getMessage());
       removeQuietly(container);
     }
+  }
+
+  /** Fault tolerance's own exceptions carry no message: say what they mean. */
+  private static String whyWaiting(RuntimeException e) {
+    if (e instanceof CircuitBreakerOpenException) {
+      return "calls to it are paused after repeated failures";
+    }
+    if (e instanceof BulkheadException) {
+      return "too many calls to it at once";
+    }
+    if (e instanceof TimeoutException) {
+      return "it did not answer in time";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private boolean isRunning(String container) {
@@ -356,7 +387,8 @@ public class JobRunner {
         Map.of(
             ContainerLabels.JOB, id.value(),
             ContainerLabels.ATTEMPT, Integer.toString(attempt),
-            ContainerLabels.NODE, node.name());
+            ContainerLabels.NODE, node.name(),
+            ContainerLabels.INSTALLATION, node.installation());
     JobSpec.Resources resources = spec.resources();
     return new ContainerSpec(
         name,

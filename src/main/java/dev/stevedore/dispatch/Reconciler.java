@@ -32,8 +32,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   <li>a container labelled by this node that no active job owns is removed.
  * </ul>
  *
- * Jobs that a runner of this server watches are left alone. Containers are listed before jobs are
- * read, so a container made after the listing is never taken for an orphan.
+ * Only containers labelled with this installation's id are considered.
+ *
+ * <p>Jobs that a runner of this server watches are left alone. Containers are listed before jobs
+ * are read, so a container made after the listing is never taken for an orphan.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -83,7 +85,9 @@ public class Reconciler {
       return;
     }
     Map<String, ManagedContainer> containers = new HashMap<>();
-    for (ManagedContainer container : runtime.listManaged()) {
+    // Only this installation's containers: another installation may share the engine, even with
+    // the same node name, and its containers are none of this server's business.
+    for (ManagedContainer container : runtime.listManaged(node.installation())) {
       if (node.name().equals(container.labels().get(ContainerLabels.NODE))) {
         containers.put(container.name(), container);
       }
@@ -95,7 +99,7 @@ public class Reconciler {
       if (dispatcher.isInFlight(id)) {
         continue;
       }
-      if (container != null) {
+      if (container != null || existsUnlabelled(name)) {
         dispatcher.adopt(id);
       } else if (job.state() == JobState.STARTING) {
         JobLifecycle.ifStillPossible(
@@ -119,6 +123,14 @@ public class Reconciler {
         LOG.warning("Could not remove " + orphan.name() + ": " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * A container made before containers carried the installation id (by an earlier version) is not
+   * listed; its name, which holds the job's id, still makes it this job's.
+   */
+  private boolean existsUnlabelled(String name) {
+    return runtime.status(name).isPresent();
   }
 
   private static boolean isValid(String jobId) {

@@ -48,6 +48,10 @@ public class Job {
 
   private int attempt;
 
+  /** Attempts an engine stop or restart ended: not counted against the retry policy. */
+  @Column(name = "engine_interruptions")
+  private int engineInterruptions;
+
   @Column(name = "exit_code")
   private Integer exitCode;
 
@@ -173,6 +177,14 @@ public class Job {
 
   void attempt(int attempt) {
     this.attempt = attempt;
+  }
+
+  public int engineInterruptions() {
+    return engineInterruptions;
+  }
+
+  void engineInterruptions(int engineInterruptions) {
+    this.engineInterruptions = engineInterruptions;
   }
 
   public Integer exitCode() {

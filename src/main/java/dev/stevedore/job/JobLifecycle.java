@@ -54,8 +54,26 @@ public class JobLifecycle {
         reason,
         job -> {
           job.exitCode(exitCode);
-          Retries.delayBeforeNext(job.spec().retry(), job.attempt(), to, exitCode)
+          Retries.delayBeforeNext(
+                  job.spec().retry(), job.attempt() - job.engineInterruptions(), to, exitCode)
               .ifPresent(delay -> requeue(job, delay));
+        });
+  }
+
+  /**
+   * RUNNING back to QUEUED as a new attempt: an engine stop or restart ended the running one. It is
+   * no failure of the job's, so it does not count against its retry policy.
+   */
+  public Job interruptedByEngine(JobId id, String reason) {
+    return transition(
+        id,
+        JobState.QUEUED,
+        reason,
+        job -> {
+          job.attempt(job.attempt() + 1);
+          job.engineInterruptions(job.engineInterruptions() + 1);
+          job.exitCode(null);
+          job.notBefore(Instant.now().plus(ENGINE_WAIT));
         });
   }
 
@@ -67,7 +85,7 @@ public class JobLifecycle {
     job.moveTo(
         JobState.QUEUED,
         "retry: attempt "
-            + next
+            + (next - job.engineInterruptions())
             + " of "
             + job.spec().retry().maxAttempts()
             + (delay.isZero() ? "" : " after " + delay.toSeconds() + " s"),

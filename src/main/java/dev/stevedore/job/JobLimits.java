@@ -2,6 +2,7 @@ package dev.stevedore.job;
 
 import dev.stevedore.rest.InvalidRequestException;
 import dev.stevedore.rest.Problem.FieldError;
+import dev.stevedore.runtime.ImagePolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -73,9 +74,12 @@ public class JobLimits {
   @ConfigProperty(name = "stevedore.jobs.allow-bridge-network", defaultValue = "false")
   boolean allowBridgeNetwork;
 
+  @Inject ImagePolicy images;
+
   /** The spec as it will run: defaults filled in. Throws 400 listing every limit it breaks. */
   public JobSpec apply(JobSpec spec) {
     List<FieldError> errors = new ArrayList<>();
+    images.refusal(spec.image().trim()).ifPresent(why -> errors.add(new FieldError("image", why)));
     JobSpec.Resources asked =
         spec.resources() == null ? new JobSpec.Resources(null, null, null) : spec.resources();
 

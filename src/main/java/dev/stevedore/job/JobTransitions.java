@@ -27,7 +27,8 @@ public final class JobTransitions {
     // STARTING -> QUEUED: the Docker engine could not be reached, the job waits for it again.
     // STARTING -> FAILED: the image cannot be had, or the engine refused the container.
     allow(STARTING, RUNNING, FAILED, QUEUED, CANCELLED);
-    allow(RUNNING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED);
+    // RUNNING -> QUEUED: an engine stop or restart killed the attempt; a new one is queued.
+    allow(RUNNING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, QUEUED);
     // A retry policy sends a failed attempt back to the queue.
     allow(FAILED, QUEUED);
     allow(TIMED_OUT, QUEUED);

@@ -28,8 +28,14 @@ public class NodeIdentity {
   Optional<String> configured;
 
   @Inject Workspaces workspaces;
+  @Inject Installation installation;
 
   private String name;
+
+  /** The installation this node belongs to: a label on every container, beside the node name. */
+  public String installation() {
+    return installation.id();
+  }
 
   public synchronized String name() {
     if (name == null) {

@@ -18,9 +18,10 @@ import jakarta.inject.Inject;
 import java.util.logging.Logger;
 
 /**
- * Brings the node up in order: data directory, database schema, the sandbox's runtime check,
- * reconciliation with the engine, the dispatcher and file retention; and says in one line where the
- * data lives, which database and which Docker engine are in use.
+ * Brings the node up in order: data directory, database schema, the node name (refused if another
+ * live server of the installation holds it), the sandbox's runtime check, reconciliation with the
+ * engine, the dispatcher and file retention; and says in one line where the data lives, which
+ * database and which Docker engine are in use.
  */
 @ApplicationScoped
 public class NodeStartup {
@@ -39,12 +40,19 @@ public class NodeStartup {
   @Inject WebhookSender webhookSender;
   @Inject NodeIdentity node;
   @Inject NodeSampler sampler;
+  @Inject NodeRegistry registry;
 
   private volatile boolean complete;
 
   void onStart(@Observes Startup startup) {
     workspaces.prepare();
     SchemaMigration.DatabaseInfo database = schema.migrate();
+    try {
+      registry.claim(node.name()); // before any container is touched
+    } catch (IllegalStateException taken) {
+      LOG.severe(taken.getMessage());
+      throw taken;
+    }
     adminKey.ensureAdminKey(workspaces.dataDir());
     EngineInfo engine = engine();
     sandbox.verify(engine); // a configured runtime the engine lacks stops the start
@@ -58,6 +66,8 @@ public class NodeStartup {
     LOG.info(
         "Stevedore node "
             + node.name()
+            + " of installation "
+            + node.installation()
             + " is up: data in "
             + workspaces.dataDir()
             + "; database "

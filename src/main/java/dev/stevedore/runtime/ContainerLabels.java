@@ -6,6 +6,7 @@ public final class ContainerLabels {
   public static final String JOB = "stevedore.job";
   public static final String ATTEMPT = "stevedore.attempt";
   public static final String NODE = "stevedore.node";
+  public static final String INSTALLATION = "stevedore.installation";
 
   private ContainerLabels() {}
 

@@ -57,6 +57,13 @@ public interface ContainerRuntime {
   /** Removes the container with its anonymous volumes; a missing one is fine. */
   void remove(String container);
 
-  /** Every container the orchestrator labelled, running or not. */
-  List<ManagedContainer> listManaged();
+  /** Every container labelled as of this installation, running or not. */
+  List<ManagedContainer> listManaged(String installation);
+
+  /**
+   * Whether the engine's stop or restart ended this container rather than the container itself: the
+   * engine is stopping now (it takes no new connections while it stops its containers), or it ended
+   * while the engine could not be reached.
+   */
+  boolean interruptedByEngine(ContainerExit exit);
 }

@@ -28,6 +28,7 @@ class JobLimitsTest {
     limits.maxPriority = 100;
     limits.maxAttempts = 5;
     limits.allowBridgeNetwork = false;
+    limits.images = new dev.stevedore.runtime.ImagePolicy(java.util.List.of());
     return limits;
   }
 

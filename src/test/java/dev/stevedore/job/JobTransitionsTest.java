@@ -27,7 +27,7 @@ class JobTransitionsTest {
       Map.of(
           QUEUED, EnumSet.of(STARTING, CANCELLED),
           STARTING, EnumSet.of(RUNNING, FAILED, QUEUED, CANCELLED),
-          RUNNING, EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, CANCELLED),
+          RUNNING, EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, QUEUED),
           SUCCEEDED, EnumSet.noneOf(JobState.class),
           FAILED, EnumSet.of(QUEUED),
           TIMED_OUT, EnumSet.of(QUEUED),

@@ -9,6 +9,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -87,6 +93,34 @@ public class DockerClients {
       http.responseTimeout(responseTimeout);
     }
     return DockerClientImpl.getInstance(config, http.build());
+  }
+
+  /**
+   * Whether the engine takes a new connection now. Unlike a call on a pooled connection this tells
+   * a stopping engine from a running one: the engine closes its listener first, then stops its
+   * containers, while connections already open are still served.
+   */
+  public boolean acceptsConnections() {
+    URI uri = URI.create(host());
+    try {
+      if ("unix".equals(uri.getScheme())) {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+          return channel.connect(UnixDomainSocketAddress.of(uri.getPath()));
+        }
+      }
+      if ("tcp".equals(uri.getScheme())
+          || "http".equals(uri.getScheme())
+          || "https".equals(uri.getScheme())) {
+        try (Socket socket = new Socket()) {
+          socket.connect(
+              new InetSocketAddress(uri.getHost(), uri.getPort()), connectTimeoutSeconds * 1000);
+          return true;
+        }
+      }
+      return true; // cannot tell for other transports
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   @PreDestroy

@@ -19,6 +19,7 @@ import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.Volume;
+import dev.stevedore.logs.LogText;
 import dev.stevedore.runtime.ContainerExit;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRefusedException;
@@ -27,6 +28,8 @@ import dev.stevedore.runtime.ContainerRuntimeException;
 import dev.stevedore.runtime.ContainerSpec;
 import dev.stevedore.runtime.ContainerStatus;
 import dev.stevedore.runtime.EngineInfo;
+import dev.stevedore.runtime.EngineOutages;
+import dev.stevedore.runtime.ImagePolicy;
 import dev.stevedore.runtime.ImageUnavailableException;
 import dev.stevedore.runtime.LogSink;
 import dev.stevedore.runtime.ManagedContainer;
@@ -34,6 +37,8 @@ import dev.stevedore.runtime.Sandbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +65,8 @@ public class DockerContainerRuntime implements ContainerRuntime {
   private static final Logger LOG = Logger.getLogger(DockerContainerRuntime.class.getName());
 
   @Inject DockerClients clients;
+  @Inject EngineOutages outages;
+  @Inject ImagePolicy images;
 
   @Inject
   @ConfigProperty(name = "stevedore.docker.pull-timeout-seconds", defaultValue = "600")
@@ -92,10 +99,22 @@ public class DockerContainerRuntime implements ContainerRuntime {
   public boolean isAvailable() {
     try {
       clients.control().pingCmd().exec();
+      outages.answered(Instant.now());
       return true;
     } catch (RuntimeException e) {
+      outages.unreachable(Instant.now());
       return false;
     }
+  }
+
+  @Override
+  public boolean interruptedByEngine(ContainerExit exit) {
+    if (!clients.acceptsConnections()) {
+      outages.unreachable(Instant.now());
+      return true;
+    }
+    isAvailable(); // ends an outage that is over, so that it does not stretch to later exits
+    return outages.overlaps(exit.finishedAt());
   }
 
   @Override
@@ -110,6 +129,11 @@ public class DockerContainerRuntime implements ContainerRuntime {
       clients.control().inspectImageCmd(image).exec();
       return;
     } catch (NotFoundException absent) {
+      // Checked at submission too; the configuration may have changed since.
+      if (images.refusal(image).isPresent()) {
+        throw new ImageUnavailableException(
+            image, "its registry is not allowed on this server, so it is not pulled");
+      }
       LOG.info(() -> "Pulling image " + image);
     } catch (RuntimeException e) {
       throw failure("inspect image " + image, e);
@@ -131,14 +155,17 @@ public class DockerContainerRuntime implements ContainerRuntime {
       Thread.currentThread().interrupt();
       throw new ContainerRuntimeException("Interrupted while pulling " + image, true, e);
     } catch (DockerException e) {
-      throw new ImageUnavailableException(image, engineMessage(e));
+      if (e.getHttpStatus() >= 500 && !clients.acceptsConnections()) {
+        throw failure("pull image " + image, e);
+      }
+      throw pullFailed(image, e, e.getHttpStatus());
     } catch (ImageUnavailableException e) {
       throw e;
     } catch (RuntimeException e) {
-      if (e.getCause() instanceof java.io.IOException) {
+      if (isConnectionFailure(e)) {
         throw failure("pull image " + image, e);
       }
-      throw new ImageUnavailableException(image, String.valueOf(e.getMessage()));
+      throw pullFailed(image, e, 0);
     }
   }
 
@@ -349,7 +376,19 @@ public class DockerContainerRuntime implements ContainerRuntime {
     return new ContainerExit(
         exitCode == null ? -1 : exitCode.intValue(),
         Boolean.TRUE.equals(state.getOOMKilled()),
-        state.getError() == null || state.getError().isBlank() ? null : state.getError());
+        state.getError() == null || state.getError().isBlank() ? null : state.getError(),
+        instant(state.getFinishedAt()));
+  }
+
+  private static Instant instant(String engineTime) {
+    if (engineTime == null || engineTime.startsWith("0001-")) {
+      return null;
+    }
+    try {
+      return Instant.parse(engineTime);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   @Override
@@ -402,7 +441,7 @@ public class DockerContainerRuntime implements ContainerRuntime {
       requestVolumeThreshold = 10,
       delay = 10_000,
       skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
-  public List<ManagedContainer> listManaged() {
+  public List<ManagedContainer> listManaged(String installation) {
     List<Container> containers =
         call(
             "list containers",
@@ -411,9 +450,10 @@ public class DockerContainerRuntime implements ContainerRuntime {
                     .control()
                     .listContainersCmd()
                     .withShowAll(true)
-                    .withLabelFilter(List.of(ContainerLabels.JOB))
+                    .withLabelFilter(Map.of(ContainerLabels.INSTALLATION, installation))
                     .exec());
     return containers.stream()
+        .filter(c -> c.getLabels() != null && c.getLabels().containsKey(ContainerLabels.JOB))
         .map(
             c ->
                 new ManagedContainer(
@@ -424,6 +464,23 @@ public class DockerContainerRuntime implements ContainerRuntime {
                     c.getState(),
                     c.getLabels() == null ? Map.of() : Map.copyOf(c.getLabels())))
         .toList();
+  }
+
+  /**
+   * The registry's answer can be anything its host chose to send: it goes to the server log, and
+   * the job's reason says only what kind of failure it was.
+   */
+  private static ImageUnavailableException pullFailed(
+      String image, RuntimeException e, int status) {
+    LOG.info(
+        () -> "Pulling " + image + " failed: " + LogText.escape(String.valueOf(e.getMessage())));
+    String why =
+        switch (status) {
+          case 401, 403, 404 -> "the registry has no such image or refused access to it";
+          case 0 -> "the pull failed; the server log has the engine's message";
+          default -> "the pull failed (engine status " + status + "); the server log has details";
+        };
+    return new ImageUnavailableException(image, why);
   }
 
   private <T> T call(String what, Supplier<T> action) {
@@ -443,13 +500,34 @@ public class DockerContainerRuntime implements ContainerRuntime {
           "Docker engine refused to " + what + ": " + engineMessage(docker), e);
     }
     if (e instanceof DockerException docker) {
+      // The engine answered, but failed on its side: like an outage, waiting may help.
       return new ContainerRuntimeException(
-          "Docker engine failed to " + what + ": " + engineMessage(docker), false, e);
+          "Docker engine failed to " + what + ": " + engineMessage(docker), true, e);
+    }
+    if (!isConnectionFailure(e)) {
+      // Refused before it reached the engine (an argument the client rejects): this call's fault,
+      // not the engine's, so it must neither trip a circuit breaker nor make a job wait.
+      return new ContainerRefusedException(
+          "Docker engine call to " + what + " was refused: " + e.getMessage(), e);
+    }
+    if (!clients.acceptsConnections()) {
+      // Not a connection of the pool gone stale: the engine itself is away.
+      outages.unreachable(Instant.now());
     }
     return new ContainerRuntimeException(
         "Docker engine at " + clients.host() + " could not " + what + ": " + e.getMessage(),
         true,
         e);
+  }
+
+  /** The engine did not answer: no connection, or one that broke or timed out. */
+  private static boolean isConnectionFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The engine's message without docker-java's "Status 404: {...}" wrapping. */

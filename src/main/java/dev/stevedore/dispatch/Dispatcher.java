@@ -213,6 +213,28 @@ public class Dispatcher {
   }
 
   /**
+   * Settles the container of a cancelled job that the reconciler found with no runner, as after a
+   * restart: stopped if it still runs, its output and outputs kept, then removed.
+   */
+  public void settleCancelled(JobId id, int attempt, String container) {
+    if (!inFlight.add(id)) {
+      return;
+    }
+    executor.execute(
+        () -> {
+          try {
+            runtime.stop(container, Duration.ofSeconds(cancelGraceSeconds));
+            runner.collectCancelled(id, attempt, container);
+          } catch (RuntimeException e) {
+            LOG.warning(
+                "Could not settle cancelled container " + container + ": " + e.getMessage());
+          } finally {
+            inFlight.remove(id);
+          }
+        });
+  }
+
+  /**
    * Stops a cancelled job's container (SIGTERM, then SIGKILL after the grace period) and leaves it
    * to the runner that follows it: the runner reads the rest of its output, archives its outputs
    * and removes it. Removing it here would take the output from under the runner. A container no

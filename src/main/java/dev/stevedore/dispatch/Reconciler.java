@@ -29,6 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   <li>a STARTING or RUNNING job of this node whose container exists is adopted by a runner (one
  *       that has ended is finalized by it: exit code, output, outputs);
  *   <li>one whose container is gone is requeued if it never ran (STARTING), failed if it did;
+ *   <li>the container of a cancelled job is stopped, its output and outputs kept, and removed;
  *   <li>a container labelled by this node that no active job owns is removed.
  * </ul>
  *
@@ -116,6 +117,12 @@ public class Reconciler {
       if (jobId != null && isValid(jobId) && dispatcher.isInFlight(new JobId(jobId))) {
         continue;
       }
+      if (jobId != null && isValid(jobId) && isCancelledAttempt(new JobId(jobId), orphan)) {
+        // Cancelled while no runner watched it (the server stopped meanwhile): its output and
+        // outputs are kept before it goes, as for any cancel.
+        dispatcher.settleCancelled(new JobId(jobId), attempt(orphan), orphan.name());
+        continue;
+      }
       LOG.info("Removing container " + orphan.name() + ": no active job owns it");
       try {
         runtime.remove(orphan.id());
@@ -131,6 +138,21 @@ public class Reconciler {
    */
   private boolean existsUnlabelled(String name) {
     return runtime.status(name).isPresent();
+  }
+
+  private boolean isCancelledAttempt(JobId id, ManagedContainer container) {
+    return repository
+        .find(id)
+        .map(job -> job.state() == JobState.CANCELLED && job.attempt() == attempt(container))
+        .orElse(false);
+  }
+
+  private static int attempt(ManagedContainer container) {
+    try {
+      return Integer.parseInt(container.labels().getOrDefault(ContainerLabels.ATTEMPT, "-1"));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static boolean isValid(String jobId) {

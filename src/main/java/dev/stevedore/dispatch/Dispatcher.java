@@ -37,7 +37,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Starts queued jobs: highest priority first, then oldest, and never more at once on this node than
  * {@code stevedore.dispatch.max-concurrent}. It runs on a timer and whenever a job is queued or a
  * slot frees up. A job is claimed with an optimistic lock (QUEUED to STARTING), so two dispatchers
- * sharing a database never start it twice.
+ * sharing a database never start it twice, and under its tenant's lock, so that together they never
+ * exceed the tenant's running quota.
  */
 @ApplicationScoped
 public class Dispatcher {

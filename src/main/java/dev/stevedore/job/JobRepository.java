@@ -32,15 +32,18 @@ public class JobRepository {
 
   /**
    * Stores a new QUEUED job unless its tenant has its queue quota of jobs waiting already. The
-   * count and the insert happen under the tenant's lock, so parallel submissions cannot both take
-   * the last place.
+   * count and the insert are one transaction that holds the tenant's lock from the count to the
+   * commit, so parallel submissions cannot both take the last place. The job is written first and
+   * the lock taken last (the count then includes it), which keeps the time the lock is held, and
+   * other submissions of the tenant wait, short; over the quota, the whole transaction is undone.
    */
   public Job insertWithinQuota(Job job, JobSpec spec) {
+    insert(job, spec);
     int maxQueued = tenants.lockQuotas(job.tenantId()).maxQueued();
-    if (countQueued(job.tenantId()) >= maxQueued) {
+    if (countQueued(job.tenantId()) > maxQueued) {
       throw queueFull(job.tenantId(), maxQueued);
     }
-    return insert(job, spec);
+    return job;
   }
 
   /** The answer to a submission beyond the tenant's queue quota: 429. */

@@ -264,10 +264,8 @@ class SubmissionValidationIT {
       keys.add(key(blocked));
     }
     String highest = shellJob("true", 100);
-    long t0 = System.nanoTime();
     List<HttpResponse<String>> answers =
         parallel(1000, 16, i -> postAs(keys.get(i % keys.size()), JOBS, highest));
-    System.out.println("TIMING submit ms " + (System.nanoTime() - t0) / 1_000_000);
     assertTrue(answers.stream().allMatch(r -> r.statusCode() == 201), statuses(answers));
     String blockedJob = json(answers.get(0)).getString("id");
     try {
@@ -282,7 +280,6 @@ class SubmissionValidationIT {
           waiting.getString("waitingReason").startsWith("tenant quota reached"),
           waiting.toString());
       assertFalse(waiting.containsKey("queuePosition"), waiting.toString());
-      System.out.println("TIMING other ms " + (System.nanoTime() - t0) / 1_000_000);
     } finally {
       parallel(
           answers.size(),

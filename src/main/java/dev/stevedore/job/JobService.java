@@ -147,11 +147,6 @@ public class JobService {
     return view.waiting("about to start", ahead);
   }
 
-  /** The most bytes a job spec may have as JSON. */
-  public long maxSpecBytes() {
-    return maxSpecBytes;
-  }
-
   /** A job spec sent as JSON, read strictly and only up to the server's size for a spec. */
   public JobSpec readSpec(InputStream json) {
     return StrictJson.read(json, maxSpecBytes, JobSpec.class, "spec");

@@ -139,18 +139,22 @@ class SubmissionValidationIT {
 
   @Test
   void unpackedSizeCountsAllOfAJobsInputsTogether() throws IOException {
-    // Each part below the cap, together above it.
-    int third = UNPACKED_LIMIT / 3 + 1024;
-    byte[] zip = zip(Map.of("a.bin", third, "b.bin", third));
+    // Each input below the cap, together above it; the upload itself stays under its own 1 MiB.
+    int plain = 600 * 1024;
+    int entry = (UNPACKED_LIMIT - plain) / 2 + 1024;
+    byte[] zip = zip(Map.of("a.bin", entry, "b.bin", entry));
 
-    refusedWithNothingCreated(
-        () ->
-            new Multipart()
-                .spec(shellJob("true"))
-                .file("c.bin", new byte[third])
-                .zip(zip)
-                .post(JOBS),
-        413);
+    JsonObject problem =
+        refusedWithNothingCreated(
+            () ->
+                new Multipart()
+                    .spec(shellJob("true"))
+                    .file("c.bin", new byte[plain])
+                    .zip(zip)
+                    .post(JOBS),
+            413);
+
+    assertTrue(problem.getString("detail").contains("unpack"), problem.toString());
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.stevedore.batch;
 import dev.stevedore.audit.AuditLog;
 import dev.stevedore.rest.FileParts;
 import dev.stevedore.rest.InvalidParameterException;
-import dev.stevedore.rest.JsonbConfigResolver;
+import dev.stevedore.rest.StrictJson;
 import dev.stevedore.security.Role;
 import dev.stevedore.workspace.InputStager;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,7 +65,15 @@ public class BatchResource {
           "Stores the template and the items and starts the batch: 'parallelism' items run at"
               + " once, results are checkpointed every 'checkpointEvery' items.")
   @APIResponseSchema(value = BatchView.class, responseCode = "201", responseDescription = "Started")
-  public Response submit(BatchRequest request) {
+  public Response submit(
+      @RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = BatchRequest.class)))
+          InputStream body) {
+    BatchRequest request = readBatch(body);
     return created(
         audit.record("batch.submit", () -> batches.submit(request, List.of()), BatchView::id));
   }
@@ -113,8 +122,15 @@ public class BatchResource {
     List<InputStager.Upload> files = new ArrayList<>();
     for (EntityPart part : parts) {
       switch (part.getName()) {
-        case "batch" ->
-            request = JsonbConfigResolver.JSONB.fromJson(part.getContent(), BatchRequest.class);
+        case "batch" -> {
+          if (request != null) {
+            throw new InvalidParameterException("batch", "at most one batch part");
+          }
+          request = readBatch(part.getContent());
+          if (request == null) {
+            throw new InvalidParameterException("batch", "the 'batch' part is empty");
+          }
+        }
         case "item" -> files.add(FileParts.upload(part));
         default ->
             throw new InvalidParameterException(
@@ -228,6 +244,11 @@ public class BatchResource {
   @APIResponse(responseCode = "409", ref = STATE_CONFLICT)
   public BatchView abandon(@PathParam("id") String id) {
     return audit.record("batch.abandon", id, () -> batches.abandon(id));
+  }
+
+  /** The batch as JSON, read strictly (no silent type conversions) up to the upload limit. */
+  private BatchRequest readBatch(InputStream json) {
+    return StrictJson.read(json, uploads.maxUploadBytes(), BatchRequest.class, "batch");
   }
 
   private Response created(BatchView batch) {

@@ -1,11 +1,11 @@
 package dev.stevedore.dispatch;
 
-import dev.stevedore.job.IllegalTransitionException;
 import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobState;
 import dev.stevedore.job.JobStateChanged;
+import dev.stevedore.job.QueueStatus;
 import dev.stevedore.node.NodeIdentity;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
@@ -37,7 +37,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Starts queued jobs: highest priority first, then oldest, and never more at once on this node than
  * {@code stevedore.dispatch.max-concurrent}. It runs on a timer and whenever a job is queued or a
  * slot frees up. A job is claimed with an optimistic lock (QUEUED to STARTING), so two dispatchers
- * sharing a database never start it twice.
+ * sharing a database never start it twice, and under its tenant's lock, so that together they never
+ * exceed the tenant's running quota.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -50,6 +51,7 @@ public class Dispatcher {
   @Inject ContainerRuntime runtime;
   @Inject NodeIdentity node;
   @Inject TenantService tenants;
+  @Inject QueueStatus queueStatus;
 
   @Inject
   @ConfigProperty(name = "stevedore.dispatch.max-concurrent", defaultValue = "4")
@@ -128,7 +130,12 @@ public class Dispatcher {
     }
   }
 
-  /** One pass: claim as many queued jobs as there are free slots and start them. */
+  /**
+   * One pass: claim as many queued jobs as there are free slots and start them. Tenants at their
+   * running quota are left out by the query itself, so their queued jobs, however many, never hide
+   * another tenant's; when a tenant reaches its quota during the pass, the queue is read again
+   * without it.
+   */
   void dispatch() {
     if (stopped) {
       return;
@@ -137,40 +144,65 @@ public class Dispatcher {
       passRequested.set(false);
       try {
         int free = maxConcurrent - running.get();
+        queueStatus.freeSlots(Math.max(free, 0));
         if (free <= 0) {
           return;
         }
-        // Read past the free slots: jobs of tenants at their running quota are passed over.
-        List<JobRepository.Candidate> candidates = repository.nextQueued(free * 10 + 50);
-        if (candidates.isEmpty() || !runtime.isAvailable()) {
-          return;
-        }
         Map<String, Long> active = new HashMap<>(repository.activeByTenant());
-        Map<String, Integer> quotas = new HashMap<>(); // read once per tenant and pass
-        int started = 0;
-        for (JobRepository.Candidate candidate : candidates) {
-          if (started == free) {
+        Map<String, Integer> quotas = tenants.maxRunningByTenant();
+        int defaultQuota = tenants.defaultMaxRunning();
+        boolean engineChecked = false;
+        while (free > 0) {
+          Set<String> full = JobRepository.atQuota(active, quotas, defaultQuota);
+          List<JobRepository.Candidate> candidates = repository.nextQueued(full, free * 2 + 10);
+          if (candidates.isEmpty()) {
             break;
           }
-          long tenantActive = active.getOrDefault(candidate.tenant(), 0L);
-          if (tenantActive >= quotas.computeIfAbsent(candidate.tenant(), tenants::maxRunning)) {
-            continue;
+          if (!engineChecked) {
+            engineChecked = true;
+            boolean engineUp = runtime.isAvailable();
+            queueStatus.engineAvailable(engineUp);
+            if (!engineUp) {
+              return;
+            }
           }
-          JobId id = candidate.id();
-          // In flight before the claim, so that the reconciler never sees a claimed job as
-          // abandoned. A job still in flight is a retry whose previous runner is finishing:
-          // it is left for the pass that runner's end requests.
-          if (!inFlight.add(id)) {
-            continue;
+          int started = 0;
+          boolean reread = false;
+          for (JobRepository.Candidate candidate : candidates) {
+            if (started == free) {
+              break;
+            }
+            long tenantActive = active.getOrDefault(candidate.tenant(), 0L);
+            if (tenantActive >= quotas.getOrDefault(candidate.tenant(), defaultQuota)) {
+              reread = true; // reached its quota in this pass: read past its jobs
+              continue;
+            }
+            JobId id = candidate.id();
+            // In flight before the claim, so that the reconciler never sees a claimed job as
+            // abandoned. A job still in flight is a retry whose previous runner is finishing:
+            // it is left for the pass that runner's end requests.
+            if (!inFlight.add(id)) {
+              continue;
+            }
+            if (lifecycle.claim(id, node.name())) {
+              running.incrementAndGet();
+              started++;
+              active.put(candidate.tenant(), tenantActive + 1);
+              executor.execute(() -> runAndRelease(id, runner::run));
+            } else {
+              inFlight.remove(id);
+              // At its quota through another node's claim: count it full for this pass.
+              active.put(
+                  candidate.tenant(),
+                  Math.max(tenantActive, repository.countActive(candidate.tenant())));
+            }
           }
-          if (claim(id)) {
-            running.incrementAndGet();
-            started++;
-            active.put(candidate.tenant(), tenantActive + 1);
-            executor.execute(() -> runAndRelease(id, runner::run));
-          } else {
-            inFlight.remove(id);
+          free -= started;
+          queueStatus.freeSlots(free);
+          if (started == 0 && !reread) {
+            break; // nothing more can start now
           }
+          // Else read again: tenants that reached their quota are left out of the next read.
         }
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "Dispatch pass failed; the next one tries again", e);
@@ -189,15 +221,6 @@ public class Dispatcher {
   /** How long without a finished pass means the dispatcher is stuck. */
   public Duration stalledAfter() {
     return Duration.ofMillis(Math.max(60_000, 10 * pollIntervalMs));
-  }
-
-  private boolean claim(JobId id) {
-    try {
-      lifecycle.claim(id, node.name());
-      return true;
-    } catch (IllegalTransitionException e) {
-      return false; // cancelled, or claimed by another node, since it was read
-    }
   }
 
   private void runAndRelease(JobId id, Consumer<JobId> work) {

@@ -28,9 +28,22 @@ public class JobLifecycle {
     return transition(id, to, reason, job -> {});
   }
 
-  /** QUEUED to STARTING on this node: the caller now owns the job's next attempt. */
-  public Job claim(JobId id, String node) {
-    return transition(id, JobState.STARTING, "dispatched to node " + node, job -> job.node(node));
+  /**
+   * QUEUED to STARTING on this node: if it happens, the caller owns the job's next attempt. False
+   * when the job's tenant has reached its running quota meanwhile, or the job was changed (claimed
+   * elsewhere, cancelled) since it was read.
+   */
+  public boolean claim(JobId id, String node) {
+    try {
+      return repository.claim(id, node, "dispatched to node " + node).isPresent();
+    } catch (IllegalTransitionException | JobNotFoundException e) {
+      return false;
+    } catch (RuntimeException e) {
+      if (isOptimisticLockFailure(e)) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /**

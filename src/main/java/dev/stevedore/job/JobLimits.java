@@ -111,6 +111,19 @@ public class JobLimits {
         }
       }
     }
+    if (spec.command() != null) {
+      long chars = spec.command().stream().mapToLong(a -> a == null ? 0 : a.length()).sum();
+      if (chars > JobSpec.MAX_COMMAND_CHARS) {
+        errors.add(
+            new FieldError(
+                "command",
+                "holds "
+                    + chars
+                    + " characters; at most "
+                    + JobSpec.MAX_COMMAND_CHARS
+                    + " in all arguments together"));
+      }
+    }
     JobSpec.RetryPolicy retry = spec.retry();
     if (retry != null && retry.maxAttempts() != null) {
       atMost(errors, "retry.maxAttempts", retry.maxAttempts(), maxAttempts);

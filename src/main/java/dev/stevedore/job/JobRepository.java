@@ -1,5 +1,7 @@
 package dev.stevedore.job;
 
+import dev.stevedore.rest.TooManyRequestsException;
+import dev.stevedore.security.TenantService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -9,9 +11,11 @@ import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Storage of jobs. Each public method is one transaction. */
@@ -24,6 +28,34 @@ public class JobRepository {
 
   @Inject Event<JobStateChanged> stateChanges;
   @Inject Event<JobCreating> creations;
+  @Inject TenantService tenants;
+
+  /**
+   * Stores a new QUEUED job unless its tenant has its queue quota of jobs waiting already. The
+   * count and the insert are one transaction that holds the tenant's lock from the count to the
+   * commit, so parallel submissions cannot both take the last place. The job is written first and
+   * the lock taken last (the count then includes it), which keeps the time the lock is held, and
+   * other submissions of the tenant wait, short; over the quota, the whole transaction is undone.
+   */
+  public Job insertWithinQuota(Job job, JobSpec spec) {
+    insert(job, spec);
+    int maxQueued = tenants.lockQuotas(job.tenantId()).maxQueued();
+    if (countQueued(job.tenantId()) > maxQueued) {
+      throw queueFull(job.tenantId(), maxQueued);
+    }
+    return job;
+  }
+
+  /** The answer to a submission beyond the tenant's queue quota: 429. */
+  static TooManyRequestsException queueFull(String tenant, int maxQueued) {
+    return new TooManyRequestsException(
+        "Tenant "
+            + tenant
+            + " has "
+            + maxQueued
+            + " jobs queued, its quota; submit when some have started",
+        30);
+  }
 
   /** Stores a new QUEUED job (whose spec, as it runs, is {@code spec}) and announces it. */
   public Job insert(Job job, JobSpec spec) {
@@ -91,6 +123,56 @@ public class JobRepository {
         .getSingleResult();
   }
 
+  /** How many of the tenant's jobs hold or are about to hold a container, over all nodes. */
+  public long countActive(String tenant) {
+    return em.createQuery(
+            "SELECT COUNT(j) FROM Job j WHERE j.tenantId = :tenant AND j.state IN :active",
+            Long.class)
+        .setParameter("tenant", tenant)
+        .setParameter("active", List.of(JobState.STARTING, JobState.RUNNING))
+        .getSingleResult();
+  }
+
+  /**
+   * QUEUED to STARTING on {@code node}, unless the job's tenant has its running quota of jobs
+   * active already: the count and the claim happen under the tenant's lock, so that two nodes
+   * cannot both start the tenant's last allowed job. Empty when the quota is reached.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Optional<Job> claim(JobId id, String node, String reason) {
+    Job queued = find(id).orElseThrow(() -> new JobNotFoundException(id));
+    int maxRunning = tenants.lockQuotas(queued.tenantId()).maxRunning();
+    if (countActive(queued.tenantId()) >= maxRunning) {
+      return Optional.empty();
+    }
+    // Called on this bean, not through its proxy: one transaction with the lock.
+    return Optional.of(transition(id, JobState.STARTING, reason, job -> job.node(node)));
+  }
+
+  /** The tenants whose active jobs have reached their running quota, over all nodes. */
+  public Set<String> tenantsAtRunningQuota() {
+    return atQuota(activeByTenant(), tenants.maxRunningByTenant(), tenants.defaultMaxRunning());
+  }
+
+  /** The tenants of {@code quotas} (or with active jobs) whose active jobs reach their quota. */
+  public static Set<String> atQuota(
+      Map<String, Long> active, Map<String, Integer> quotas, int defaultQuota) {
+    Set<String> full = new HashSet<>();
+    quotas.forEach(
+        (tenant, max) -> {
+          if (active.getOrDefault(tenant, 0L) >= max) {
+            full.add(tenant);
+          }
+        });
+    active.forEach(
+        (tenant, count) -> {
+          if (count >= quotas.getOrDefault(tenant, defaultQuota)) {
+            full.add(tenant);
+          }
+        });
+    return full;
+  }
+
   /** Jobs that hold or are about to hold a container, per tenant, over all nodes. */
   public Map<String, Long> activeByTenant() {
     Map<String, Long> counts = new java.util.HashMap<>();
@@ -137,22 +219,48 @@ public class JobRepository {
 
   /**
    * Ids of QUEUED jobs that may start now, in the order they should: highest priority, then oldest.
-   * A retry waiting for its backoff is left out until its time.
+   * A retry waiting for its backoff is left out until its time, and so are the jobs of the tenants
+   * in {@code excluded} (those at their running quota): however many jobs they have queued, they
+   * never hide another tenant's.
    */
-  public List<Candidate> nextQueued(int limit) {
-    return em
-        .createQuery(
-            "SELECT j.id, j.tenantId FROM Job j WHERE j.state = :queued"
-                + " AND (j.notBefore IS NULL OR j.notBefore <= :now)"
-                + " ORDER BY j.priority DESC, j.id ASC",
-            Object[].class)
-        .setParameter("queued", JobState.QUEUED)
-        .setParameter("now", Instant.now())
-        .setMaxResults(limit)
-        .getResultList()
-        .stream()
+  public List<Candidate> nextQueued(Set<String> excluded, int limit) {
+    TypedQuery<Object[]> query =
+        em.createQuery(
+                "SELECT j.id, j.tenantId FROM Job j WHERE j.state = :queued"
+                    + " AND (j.notBefore IS NULL OR j.notBefore <= :now)"
+                    + (excluded.isEmpty() ? "" : " AND j.tenantId NOT IN :excluded")
+                    + " ORDER BY j.priority DESC, j.id ASC",
+                Object[].class)
+            .setParameter("queued", JobState.QUEUED)
+            .setParameter("now", Instant.now());
+    if (!excluded.isEmpty()) {
+      query.setParameter("excluded", List.copyOf(excluded));
+    }
+    return query.setMaxResults(limit).getResultList().stream()
         .map(row -> new Candidate(new JobId((String) row[0]), (String) row[1]))
         .toList();
+  }
+
+  /**
+   * How many QUEUED jobs come before {@code job} in the dispatch order (priority, then age) among
+   * those that may start now: due, and not of a tenant in {@code excluded}.
+   */
+  public long countAhead(Job job, Set<String> excluded) {
+    TypedQuery<Long> query =
+        em.createQuery(
+                "SELECT COUNT(j) FROM Job j WHERE j.state = :queued"
+                    + " AND (j.notBefore IS NULL OR j.notBefore <= :now)"
+                    + (excluded.isEmpty() ? "" : " AND j.tenantId NOT IN :excluded")
+                    + " AND (j.priority > :priority OR (j.priority = :priority AND j.id < :id))",
+                Long.class)
+            .setParameter("queued", JobState.QUEUED)
+            .setParameter("now", Instant.now())
+            .setParameter("priority", job.priority())
+            .setParameter("id", job.id().value());
+    if (!excluded.isEmpty()) {
+      query.setParameter("excluded", List.copyOf(excluded));
+    }
+    return query.getSingleResult();
   }
 
   /** A queued job that may start, and its tenant. */
@@ -215,6 +323,9 @@ public class JobRepository {
     if (query.name() != null) {
       conditions.add("j.name = :name");
     }
+    if (query.namePrefix() != null) {
+      conditions.add("j.name LIKE :prefix ESCAPE '\\'");
+    }
     if (query.before() != null) {
       conditions.add("j.id < :before");
     }
@@ -236,9 +347,17 @@ public class JobRepository {
     if (query.name() != null) {
       typed.setParameter("name", query.name());
     }
+    if (query.namePrefix() != null) {
+      typed.setParameter("prefix", likePrefix(query.namePrefix()));
+    }
     if (query.before() != null) {
       typed.setParameter("before", query.before().value());
     }
     return typed.setMaxResults(query.limit() + 1).getResultList();
+  }
+
+  /** A LIKE pattern for names that start with {@code prefix}, its wildcards taken literally. */
+  static String likePrefix(String prefix) {
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
   }
 }

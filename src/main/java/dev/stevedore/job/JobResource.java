@@ -4,7 +4,6 @@ import dev.stevedore.audit.AuditLog;
 import dev.stevedore.logs.JobLogs;
 import dev.stevedore.rest.FileParts;
 import dev.stevedore.rest.InvalidParameterException;
-import dev.stevedore.rest.JsonbConfigResolver;
 import dev.stevedore.rest.Problem;
 import dev.stevedore.security.Role;
 import dev.stevedore.workspace.InputStager;
@@ -57,6 +56,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class JobResource {
 
   private static final int MAX_PAGE = 500;
+  private static final java.util.regex.Pattern NAME_PREFIX =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,200}");
 
   @Inject JobService jobs;
   @Inject AuditLog audit;
@@ -104,10 +105,11 @@ public class JobResource {
                                       + " \"resources\": {\"memoryMb\": 256, \"cpus\": 0.5},"
                                       + " \"labels\": {\"team\": \"data\"}, \"secrets\":"
                                       + " {\"API_TOKEN\": \"s3cr3t\"}}")))
-          JobSpec spec,
+          InputStream body,
       @Parameter(description = "Makes retries of one submission create one job")
           @HeaderParam("Idempotency-Key")
           String idempotencyKey) {
+    JobSpec spec = jobs.readSpec(body);
     return submitted(
         audit.record(
             "job.submit",
@@ -166,8 +168,16 @@ public class JobResource {
     InputStream zip = null;
     for (EntityPart part : parts) {
       switch (part.getName()) {
-        case "spec" -> spec = JsonbConfigResolver.JSONB.fromJson(part.getContent(), JobSpec.class);
-        case "file", "files" -> files.add(FileParts.upload(part));
+        case "spec" -> {
+          if (spec != null) {
+            throw new InvalidParameterException("spec", "at most one spec part");
+          }
+          spec = jobs.readSpec(part.getContent());
+          if (spec == null) {
+            throw new InvalidParameterException("spec", "the 'spec' part is empty");
+          }
+        }
+        case "file" -> files.add(FileParts.upload(part));
         case "zip" -> {
           if (zip != null) {
             throw new InvalidParameterException("zip", "at most one zip part");
@@ -209,7 +219,9 @@ public class JobResource {
   public JobPage list(
       @Parameter(description = "Only jobs in these states (repeatable)") @QueryParam("state")
           List<JobState> states,
-      @Parameter(description = "Only jobs of this name") @QueryParam("name") String name,
+      @Parameter(description = "Only jobs of exactly this name") @QueryParam("name") String name,
+      @Parameter(description = "Only jobs whose name starts with this") @QueryParam("namePrefix")
+          String namePrefix,
       @Parameter(
               description = "Only jobs with this label, as key=value (repeatable; all must match)",
               schema = @Schema(type = SchemaType.ARRAY, implementation = String.class))
@@ -221,18 +233,31 @@ public class JobResource {
               description = "nextCursor of the previous page",
               schema = @Schema(type = SchemaType.STRING))
           @QueryParam("cursor")
-          PageCursor cursor) {
+          PageCursor cursor,
+      @Parameter(
+              description =
+                  "summary (the default: the spec without command, prompt, env, secrets and"
+                      + " callbacks) or full")
+          @QueryParam("view")
+          @DefaultValue("summary")
+          JobService.ListView view) {
     if (limit < 1 || limit > MAX_PAGE) {
       throw new InvalidParameterException("limit", "must be between 1 and " + MAX_PAGE);
+    }
+    if (namePrefix != null && !NAME_PREFIX.matcher(namePrefix).matches()) {
+      throw new InvalidParameterException(
+          "namePrefix", "must be 1-200 letters, digits, '.', '_' or '-'");
     }
     return jobs.list(
         new JobQuery(
             Optional.empty(),
             states,
             name,
+            namePrefix,
             labelFilter(labels),
             cursor == null ? null : cursor.after(),
-            limit));
+            limit),
+        view);
   }
 
   @GET

@@ -3,7 +3,7 @@ package dev.stevedore.job;
 import dev.stevedore.logs.JobLogs;
 import dev.stevedore.rest.ApiException;
 import dev.stevedore.rest.InvalidRequestException;
-import dev.stevedore.rest.TooManyRequestsException;
+import dev.stevedore.rest.StrictJson;
 import dev.stevedore.rest.Violations;
 import dev.stevedore.security.AccessDeniedException;
 import dev.stevedore.security.Caller;
@@ -16,9 +16,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Validator;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** What the API does with jobs: submit, look up, list, cancel, read logs. */
 @ApplicationScoped
@@ -34,6 +37,11 @@ public class JobService {
   @Inject OutputArchive outputs;
   @Inject Caller caller;
   @Inject TenantService tenants;
+  @Inject QueueStatus queueStatus;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.jobs.max-spec-bytes", defaultValue = "524288")
+  long maxSpecBytes;
 
   /** Files that come with a submission: single files, or one zip to unpack, or neither. */
   public record Inputs(List<InputStager.Upload> files, InputStream zip) {
@@ -60,6 +68,12 @@ public class JobService {
       String tenant, String keyId, JobSpec spec, String idempotencyKey, Inputs files) {
     JobSpec effective = checked(spec);
     String json = JobSpecJson.write(effective);
+    long bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > maxSpecBytes) {
+      // A batch's items reach here without passing the request's size check.
+      throw InvalidRequestException.forField(
+          "spec", "is " + bytes + " bytes as JSON; this server accepts at most " + maxSpecBytes);
+    }
     String digest = JobSpecJson.digest(json);
     String key = normalizeKey(idempotencyKey);
     if (key != null) {
@@ -70,20 +84,15 @@ public class JobService {
     }
     int maxQueued = tenants.maxQueued(tenant);
     if (repository.countQueued(tenant) >= maxQueued) {
-      throw new TooManyRequestsException(
-          "Tenant "
-              + tenant
-              + " has "
-              + maxQueued
-              + " jobs queued, its quota; submit when some have started",
-          30);
+      // Refused before any input is written; the count that decides is taken again under lock.
+      throw JobRepository.queueFull(tenant, maxQueued);
     }
     JobId id = JobId.next();
     Job job = new Job(id, tenant, keyId, effective, json, digest, key, Instant.now());
     try {
       // The inputs are in place before the job exists, so no runner can start it without them.
       inputs.stage(workspaces.createInputDir(id), files.files(), files.zip(), effective.prompt());
-      repository.insert(job, effective);
+      repository.insertWithinQuota(job, effective);
     } catch (RuntimeException e) {
       workspaces.deleteJobFiles(id);
       var winner = key == null ? null : repository.findByIdempotencyKey(tenant, key).orElse(null);
@@ -101,15 +110,63 @@ public class JobService {
         repository
             .findWithHistory(id, caller.tenantScope())
             .orElseThrow(() -> new JobNotFoundException(id));
-    return JobView.of(job, JobSpecJson.read(job.specJson()), true);
+    JobView view = JobView.of(job, JobSpecJson.read(job.specJson()), true);
+    return job.state() == JobState.QUEUED ? waiting(job, view) : view;
   }
 
-  public JobPage list(JobQuery request) {
+  /**
+   * Why a queued job waits and how many jobs that may start come before it. Worked out when asked,
+   * from the queue and what this node's dispatcher last saw, so that nothing is written per pass.
+   */
+  private JobView waiting(Job job, JobView view) {
+    Set<String> full = repository.tenantsAtRunningQuota();
+    Instant now = Instant.now();
+    if (job.notBefore() != null && job.notBefore().isAfter(now)) {
+      return view.waiting("retry backoff until " + job.notBefore(), null);
+    }
+    if (full.contains(job.tenantId())) {
+      return view.waiting(
+          "tenant quota reached: "
+              + job.tenantId()
+              + " has "
+              + tenants.maxRunning(job.tenantId())
+              + " jobs running, its quota",
+          null);
+    }
+    long ahead = repository.countAhead(job, full);
+    if (!queueStatus.engineAvailable()) {
+      return view.waiting("engine unavailable", ahead);
+    }
+    if (queueStatus.freeSlots() == 0 || ahead > 0) {
+      return view.waiting(
+          queueStatus.freeSlots() == 0
+              ? "no free slot"
+              : "no free slot for it yet: " + ahead + " jobs ahead",
+          ahead);
+    }
+    return view.waiting("about to start", ahead);
+  }
+
+  /** A job spec sent as JSON, read strictly and only up to the server's size for a spec. */
+  public JobSpec readSpec(InputStream json) {
+    return StrictJson.read(json, maxSpecBytes, JobSpec.class, "spec");
+  }
+
+  /** How much of each job's spec a list shows. */
+  public enum ListView {
+    /** Without command, prompt, env, secrets and callbacks. */
+    SUMMARY,
+    /** The whole spec, secrets masked. */
+    FULL
+  }
+
+  public JobPage list(JobQuery request, ListView view) {
     JobQuery query =
         new JobQuery(
             caller.tenantScope(),
             request.states(),
             request.name(),
+            request.namePrefix(),
             request.labels(),
             request.before(),
             request.limit());
@@ -117,7 +174,13 @@ public class JobService {
     boolean more = found.size() > query.limit();
     List<Job> page = more ? found.subList(0, query.limit()) : found;
     List<JobView> items =
-        page.stream().map(j -> JobView.of(j, JobSpecJson.read(j.specJson()), false)).toList();
+        page.stream()
+            .map(
+                j -> {
+                  JobSpec spec = JobSpecJson.read(j.specJson());
+                  return JobView.of(j, view == ListView.FULL ? spec : spec.summary(), false);
+                })
+            .toList();
     String next = more ? PageCursor.after(page.get(page.size() - 1).id()) : null;
     return new JobPage(items, next);
   }

@@ -51,15 +51,19 @@ public record JobSpec(
     @Schema(
             description = "The command and its arguments; the image's default when left out.",
             example = "[\"sh\", \"-c\", \"echo hello\"]")
-        @Size(max = 1000)
-        List<@NotNull @Size(max = 65536) String> command,
+        @Size(max = MAX_COMMAND_ARGS)
+        List<
+                @NotNull @Size(max = 65536)
+                @Pattern(regexp = "[^\\x00]*", message = "must not hold a NUL character") String>
+            command,
     @Schema(description = "A prompt for an agent, given to the container as STEVEDORE_PROMPT.")
         @Size(max = 262144)
         String prompt,
     @Schema(description = "Environment variables of the container.") @Size(max = 200)
         Map<
                 @NotNull @Pattern(regexp = VARIABLE_NAME, message = VARIABLE_NAME_RULE) String,
-                @NotNull @Size(max = 32768) String>
+                @NotNull @Size(max = 32768) @Pattern(regexp = ENV_VALUE, message = ENV_VALUE_RULE)
+                String>
             env,
     @Schema(
             description =
@@ -68,7 +72,8 @@ public record JobSpec(
         @Size(max = 50)
         Map<
                 @NotNull @Pattern(regexp = VARIABLE_NAME, message = VARIABLE_NAME_RULE) String,
-                @NotNull @Size(max = 32768) String>
+                @NotNull @Size(max = 32768) @Pattern(regexp = ENV_VALUE, message = ENV_VALUE_RULE)
+                String>
             secrets,
     @Valid Resources resources,
     @Schema(description = "Seconds the job may run.", example = "3600") @Positive
@@ -85,7 +90,8 @@ public record JobSpec(
                     regexp = "[A-Za-z0-9][A-Za-z0-9_./-]{0,62}",
                     message = "must be 1-63 letters, digits, '.', '_', '/' or '-'")
                 String,
-                @NotNull @Size(max = 255) String>
+                @NotNull @Size(max = 255) @Pattern(regexp = NO_CONTROLS, message = NO_CONTROLS_RULE)
+                String>
             labels,
     @Schema(
             description =
@@ -98,6 +104,47 @@ public record JobSpec(
   static final String VARIABLE_NAME = "[A-Za-z_][A-Za-z0-9_]{0,127}";
 
   static final String VARIABLE_NAME_RULE = "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)";
+
+  /**
+   * What an environment value may hold: no control characters but tab, line feed and carriage
+   * return (multi-line values such as certificates are common; NUL cannot be passed at all).
+   */
+  static final String ENV_VALUE = "[\\P{Cc}\\t\\n\\r]*";
+
+  static final String ENV_VALUE_RULE =
+      "must not hold control characters other than tab, line feed and carriage return";
+
+  /** Text shown on one line (labels): no control characters at all, tab included. */
+  static final String NO_CONTROLS = "\\P{Cc}*";
+
+  static final String NO_CONTROLS_RULE = "must not hold control characters";
+
+  /** Most arguments of a command. */
+  public static final int MAX_COMMAND_ARGS = 1000;
+
+  /** Most characters of a command, all its arguments together. */
+  public static final int MAX_COMMAND_CHARS = 131072;
+
+  /**
+   * The spec as job lists show it: what it runs with, without the command, prompt, environment and
+   * callbacks, which can be large.
+   */
+  public JobSpec summary() {
+    return new JobSpec(
+        name,
+        image,
+        null,
+        null,
+        null,
+        null,
+        resources,
+        timeoutSeconds,
+        priority,
+        retry,
+        network,
+        labels,
+        null);
+  }
 
   /** The spec as the API shows it: secret values and callback secrets replaced. */
   public JobSpec withSecretsMasked() {

@@ -14,6 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
   "attempt",
   "exitCode",
   "reason",
+  "waitingReason",
+  "queuePosition",
   "node",
   "createdAt",
   "startedAt",
@@ -33,6 +35,16 @@ public record JobView(
     @Schema(description = "Exit code of the container's last run, once it has ended.")
         Integer exitCode,
     @Schema(description = "Why the job is in its state, for FAILED jobs especially.") String reason,
+    @Schema(
+            description =
+                "Why a QUEUED job waits: tenant quota reached, no free slot, engine unavailable,"
+                    + " retry backoff; shown for one job, not in lists.")
+        String waitingReason,
+    @Schema(
+            description =
+                "For a QUEUED job that may start: how many queued jobs that may start come before"
+                    + " it (priority, then age); 0 is next. Shown for one job, not in lists.")
+        Long queuePosition,
     @Schema(description = "The node that runs or ran the job.") String node,
     Instant createdAt,
     Instant startedAt,
@@ -41,7 +53,11 @@ public record JobView(
     @Schema(description = "A retry does not start before this time.") Instant notBefore,
     @Schema(description = "When the job's files (logs, inputs, outputs) were removed.")
         Instant filesRemovedAt,
-    JobSpec spec,
+    @Schema(
+            description =
+                "The spec as it runs. Job lists show a summary without command, prompt, env,"
+                    + " secrets and callbacks unless asked for view=full.")
+        JobSpec spec,
     @Schema(description = "Every state change, oldest first; left out of job lists.")
         List<Transition> history) {
 
@@ -50,6 +66,29 @@ public record JobView(
   @JsonbPropertyOrder({"from", "to", "at", "attempt", "exitCode", "reason"})
   public record Transition(
       JobState from, JobState to, Instant at, int attempt, Integer exitCode, String reason) {}
+
+  /** The same view, with why it waits and where it stands in the queue. */
+  JobView waiting(String why, Long position) {
+    return new JobView(
+        id,
+        name,
+        tenant,
+        state,
+        attempt,
+        exitCode,
+        reason,
+        why,
+        position,
+        node,
+        createdAt,
+        startedAt,
+        finishedAt,
+        updatedAt,
+        notBefore,
+        filesRemovedAt,
+        spec,
+        history);
+  }
 
   static JobView of(Job job, JobSpec spec, boolean withHistory) {
     List<Transition> history =
@@ -69,6 +108,8 @@ public record JobView(
         job.attempt(),
         job.exitCode(),
         job.reason(),
+        null,
+        null,
         job.node(),
         job.createdAt(),
         job.startedAt(),

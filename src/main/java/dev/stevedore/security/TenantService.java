@@ -5,10 +5,13 @@ import dev.stevedore.rest.InvalidRequestException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -87,6 +90,47 @@ public class TenantService {
   public int maxQueued(String tenantId) {
     Tenant tenant = em.find(Tenant.class, tenantId);
     return tenant == null || tenant.maxQueued() == null ? defaultMaxQueued : tenant.maxQueued();
+  }
+
+  /** A tenant's quotas in force: most jobs running and most jobs queued at once. */
+  public record Quotas(int maxRunning, int maxQueued) {}
+
+  /**
+   * Locks the tenant's row until the caller's transaction ends and returns its quotas. Whoever
+   * counts a tenant's jobs to decide on one more (a submission, a claim) holds this lock from the
+   * count to the write, so that two such decisions never both see room for one job.
+   */
+  public Quotas lockQuotas(String tenantId) {
+    Tenant tenant =
+        em.createQuery("SELECT t FROM Tenant t WHERE t.id = :id", Tenant.class)
+            .setParameter("id", tenantId)
+            .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+            .getResultStream()
+            .findFirst()
+            .orElse(null);
+    if (tenant == null) {
+      // Every key belongs to a stored tenant and the schema stores 'default': not reached.
+      return new Quotas(defaultMaxRunning, defaultMaxQueued);
+    }
+    return new Quotas(
+        tenant.maxRunning() == null ? defaultMaxRunning : tenant.maxRunning(),
+        tenant.maxQueued() == null ? defaultMaxQueued : tenant.maxQueued());
+  }
+
+  /** The running quota of every tenant, in one read; tenants not listed have the default. */
+  public Map<String, Integer> maxRunningByTenant() {
+    Map<String, Integer> quotas = new HashMap<>();
+    em.createQuery("SELECT t.id, t.maxRunning FROM Tenant t", Object[].class)
+        .getResultList()
+        .forEach(
+            row ->
+                quotas.put((String) row[0], row[1] == null ? defaultMaxRunning : (Integer) row[1]));
+    return quotas;
+  }
+
+  /** The running quota of a tenant that has no row of its own. */
+  public int defaultMaxRunning() {
+    return defaultMaxRunning;
   }
 
   private Tenant find(String id) {

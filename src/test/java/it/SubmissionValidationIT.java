@@ -302,11 +302,13 @@ class SubmissionValidationIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> ids(json(get(JOBS + "?state=QUEUED&state=STARTING&limit=500"))).isEmpty());
-    // The test server runs two jobs at once: fill both slots.
+    // The test server runs two jobs at once: fill both slots (with jobs that end at once when
+    // cancelled, so that they do not hold the slots through the stop's grace period).
+    String blocker = "trap 'exit 0' TERM; sleep 30 & wait";
     List<String> blockers =
         List.of(
-            submit(shellJob("sleep 30", 100)).getString("id"),
-            submit(shellJob("sleep 30", 100)).getString("id"));
+            submit(shellJob(blocker, 100)).getString("id"),
+            submit(shellJob(blocker, 100)).getString("id"));
     try {
       blockers.forEach(id -> awaitState(id, Duration.ofSeconds(30), "RUNNING"));
       String first = submit(shellJob("true", 20)).getString("id");

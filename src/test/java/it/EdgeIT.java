@@ -98,6 +98,55 @@ class EdgeIT {
     }
   }
 
+  /**
+   * Refusals that the job's own rules make (a cancel of an ended job, a runner ending a cancelled
+   * one, a full queue, a callback to an internal address) are answers, not faults: the {@link
+   * #noIncidentWasRecorded} check after this class covers them too.
+   */
+  @Test
+  void expectedRefusalsAreAnswersNotIncidents() {
+    String ended = submit(shellJob("true")).getString("id");
+    Api.awaitEnd(ended);
+    assertEquals(409, Api.post("/api/v1/jobs/" + ended + "/cancel", "").statusCode());
+
+    String running = submit(shellJob("echo up; sleep 30")).getString("id");
+    Api.awaitState(running, Duration.ofSeconds(30), "RUNNING");
+    assertEquals(200, Api.post("/api/v1/jobs/" + running + "/cancel", "").statusCode());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Api.get("/api/v1/jobs/" + running + "/output").statusCode() == 200);
+
+    String callback =
+        "{\"image\":\"stevedore/agent:latest\",\"command\":[\"true\"],\"callbacks\":"
+            + "[{\"url\":\"http://169.254.169.254/\",\"secret\":\"whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM=\"}]}";
+    assertEquals(400, Api.post("/api/v1/jobs", callback).statusCode());
+
+    String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    assertEquals(
+        201,
+        Api.post("/api/v1/tenants", "{\"id\":\"" + tenant + "\",\"maxRunning\":0,\"maxQueued\":1}")
+            .statusCode());
+    String key =
+        json(Api.post(
+                "/api/v1/keys",
+                "{\"name\":\"it-full\",\"role\":\"SUBMITTER\",\"tenant\":\"" + tenant + "\"}"))
+            .getString("key");
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      answers.add(
+          Api.sendAs(
+              key,
+              HttpRequest.newBuilder(Api.uri("/api/v1/jobs"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(shellJob("true")))));
+    }
+    assertEquals(
+        List.of(201, 429), answers.stream().map(HttpResponse::statusCode).toList(), "quota");
+    // The queued one would wait for ever at maxRunning 0: other tests expect an empty queue.
+    String queued = json(answers.get(0)).getString("id");
+    assertEquals(200, Api.post("/api/v1/jobs/" + queued + "/cancel", "").statusCode());
+  }
+
   // ---- requests of the matrix ----
 
   /** One request of the matrix: a name for messages, and how to build it. */

@@ -109,7 +109,7 @@ public class JobLifecycle {
     String why = truncate(reason);
     for (int attempt = 1; ; attempt++) {
       try {
-        return repository.transition(id, to, why, change);
+        return repository.transition(id, to, why, change).orThrow();
       } catch (RuntimeException e) {
         if (!isOptimisticLockFailure(e) || attempt == ATTEMPTS) {
           throw e;

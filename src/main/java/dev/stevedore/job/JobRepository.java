@@ -2,12 +2,14 @@ package dev.stevedore.job;
 
 import dev.stevedore.rest.TooManyRequestsException;
 import dev.stevedore.security.TenantService;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +32,8 @@ public class JobRepository {
   @Inject Event<JobCreating> creations;
   @Inject TenantService tenants;
 
+  @Resource TransactionSynchronizationRegistry transactions;
+
   /**
    * Stores a new QUEUED job unless its tenant has its queue quota of jobs waiting already. The
    * count and the insert are one transaction that holds the tenant's lock from the count to the
@@ -37,13 +41,15 @@ public class JobRepository {
    * the lock taken last (the count then includes it), which keeps the time the lock is held, and
    * other submissions of the tenant wait, short; over the quota, the whole transaction is undone.
    */
-  public Job insertWithinQuota(Job job, JobSpec spec) {
+  public boolean insertWithinQuota(Job job, JobSpec spec) {
     insert(job, spec);
     int maxQueued = tenants.lockQuotas(job.tenantId()).maxQueued();
     if (countQueued(job.tenantId()) > maxQueued) {
-      throw queueFull(job.tenantId(), maxQueued);
+      // Undone without an exception: the caller answers 429 once the transaction is over.
+      transactions.setRollbackOnly();
+      return false;
     }
-    return job;
+    return true;
   }
 
   /** The answer to a submission beyond the tenant's queue quota: 429. */
@@ -140,13 +146,17 @@ public class JobRepository {
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Optional<Job> claim(JobId id, String node, String reason) {
-    Job queued = find(id).orElseThrow(() -> new JobNotFoundException(id));
+    Job queued = find(id).orElse(null);
+    if (queued == null) {
+      return Optional.empty(); // deleted since it was read
+    }
     int maxRunning = tenants.lockQuotas(queued.tenantId()).maxRunning();
     if (countActive(queued.tenantId()) >= maxRunning) {
       return Optional.empty();
     }
     // Called on this bean, not through its proxy: one transaction with the lock.
-    return Optional.of(transition(id, JobState.STARTING, reason, job -> job.node(node)));
+    Outcome claimed = transition(id, JobState.STARTING, reason, job -> job.node(node));
+    return Optional.ofNullable(claimed.job());
   }
 
   /** The tenants whose active jobs have reached their running quota, over all nodes. */
@@ -191,11 +201,19 @@ public class JobRepository {
    * failure surfaces here, at the flush, so that the caller can read the job again.
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public Job transition(JobId id, JobState to, String reason, Consumer<Job> change) {
-    Job job = find(id).orElseThrow(() -> new JobNotFoundException(id));
+  public Outcome transition(JobId id, JobState to, String reason, Consumer<Job> change) {
+    Job job = find(id).orElse(null);
+    if (job == null) {
+      return Outcome.refused(new JobNotFoundException(id));
+    }
     int known = job.history().size();
-    job.moveTo(to, reason, Instant.now());
-    change.accept(job); // may move the job on again, as a retry does
+    try {
+      job.moveTo(to, reason, Instant.now());
+      change.accept(job); // may move the job on again, as a retry does
+    } catch (IllegalTransitionException refused) {
+      transactions.setRollbackOnly();
+      return Outcome.refused(refused);
+    }
     em.flush();
     List<JobHistoryEntry> history = job.history();
     for (int i = known; i < history.size(); i++) {
@@ -214,7 +232,31 @@ public class JobRepository {
               history.get(i - 1).at(),
               last && entry.to().isFinished()));
     }
-    return job;
+    return Outcome.moved(job);
+  }
+
+  /**
+   * A state change made, or the refusal of one. A refusal is an expected answer (a cancel of an
+   * ended job, a runner that ends a cancelled one): it is thrown by the caller once the transaction
+   * is over, since the server records every exception that leaves a transaction as an incident.
+   */
+  public record Outcome(Job job, RuntimeException refusal) {
+
+    static Outcome moved(Job job) {
+      return new Outcome(job, null);
+    }
+
+    static Outcome refused(RuntimeException refusal) {
+      return new Outcome(null, refusal);
+    }
+
+    /** The job as changed, or the refusal thrown. */
+    public Job orThrow() {
+      if (refusal != null) {
+        throw refusal;
+      }
+      return job;
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.OutputArchive;
 import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.validation.Validator;
 import java.io.InputStream;
@@ -38,6 +39,7 @@ public class JobService {
   @Inject Caller caller;
   @Inject TenantService tenants;
   @Inject QueueStatus queueStatus;
+  @Inject Event<JobSpecChecking> specChecks;
 
   @Inject
   @ConfigProperty(name = "stevedore.jobs.max-spec-bytes", defaultValue = "524288")
@@ -92,7 +94,9 @@ public class JobService {
     try {
       // The inputs are in place before the job exists, so no runner can start it without them.
       inputs.stage(workspaces.createInputDir(id), files.files(), files.zip(), effective.prompt());
-      repository.insertWithinQuota(job, effective);
+      if (!repository.insertWithinQuota(job, effective)) {
+        throw JobRepository.queueFull(tenant, maxQueued);
+      }
     } catch (RuntimeException e) {
       workspaces.deleteJobFiles(id);
       var winner = key == null ? null : repository.findByIdempotencyKey(tenant, key).orElse(null);
@@ -283,7 +287,9 @@ public class JobService {
    * A spec that cannot run is refused with the offending fields.
    */
   public JobSpec checked(JobSpec spec) {
-    return limits.apply(Violations.check(validator, spec, "job spec"));
+    JobSpec effective = limits.apply(Violations.check(validator, spec, "job spec"));
+    specChecks.fire(new JobSpecChecking(effective));
+    return effective;
   }
 
   private static String normalizeKey(String key) {

@@ -33,11 +33,11 @@ public class WebhookOutbox {
   @Inject TargetGuard guard;
 
   /**
-   * Stores a new job's own callbacks with it, or refuses the job (400) if one is not fit: a target
-   * the guard refuses, a malformed secret, an unknown event.
+   * Refuses a job (400) whose own callbacks are not fit: a target the guard refuses, a malformed
+   * secret, an unknown event.
    */
-  void onJobCreating(@Observes dev.stevedore.job.JobCreating creating) {
-    var callbacks = creating.spec().callbacks();
+  void onJobSpecChecking(@Observes dev.stevedore.job.JobSpecChecking checking) {
+    var callbacks = checking.spec().callbacks();
     if (callbacks == null) {
       return;
     }
@@ -54,23 +54,35 @@ public class WebhookOutbox {
         throw dev.stevedore.rest.InvalidRequestException.forField(
             field + ".secret", "must be whsec_ and at least 16 bytes in base64");
       }
-      java.util.Set<String> events =
-          callback.events() == null || callback.events().isEmpty()
-              ? java.util.Set.copyOf(TYPES.values())
-              : new java.util.LinkedHashSet<>(callback.events());
-      if (!TYPES.values().containsAll(events)) {
+      if (!TYPES.values().containsAll(events(callback))) {
         throw dev.stevedore.rest.InvalidRequestException.forField(
             field + ".events", "must name some of " + TYPES.values());
       }
+    }
+  }
+
+  /** Stores a new job's own callbacks with it, checked already ({@link #onJobSpecChecking}). */
+  void onJobCreating(@Observes dev.stevedore.job.JobCreating creating) {
+    var callbacks = creating.spec().callbacks();
+    if (callbacks == null) {
+      return;
+    }
+    for (var callback : callbacks) {
       store.enqueueWebhook(
           Webhook.forJob(
               dev.stevedore.job.JobId.next().value(),
               creating.tenant(),
               creating.jobId().value(),
               callback.url(),
-              events,
+              events(callback),
               callback.secret()));
     }
+  }
+
+  private static java.util.Set<String> events(dev.stevedore.job.JobSpec.Callback callback) {
+    return callback.events() == null || callback.events().isEmpty()
+        ? java.util.Set.copyOf(TYPES.values())
+        : new java.util.LinkedHashSet<>(callback.events());
   }
 
   /** The body of a state-change delivery. */

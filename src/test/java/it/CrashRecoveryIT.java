@@ -14,6 +14,10 @@ import it.support.Engine;
 import it.support.Server;
 import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +89,45 @@ class CrashRecoveryIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> Engine.containersOf(endsWhileDown).isEmpty());
+  }
+
+  @Test
+  void cancelCommittedJustBeforeACrashKeepsOutputAndOutputsAndLeavesNoContainer() {
+    String cancelled =
+        submit(Api.shellJob("echo kept > /workspace/out/kept.txt; echo before; sleep 300"))
+            .getString("id");
+    awaitState(cancelled, Duration.ofSeconds(30), "RUNNING");
+    await().atMost(Duration.ofSeconds(20)).until(() -> logs(cancelled).contains("before"));
+
+    // The cancel is committed, but the server dies before it has stopped the container.
+    Server.kill();
+    markCancelled(cancelled);
+    Server.start();
+
+    // At start-up the reconciler finds the cancelled job's container with no runner: it is
+    // stopped, its output and outputs kept, then removed.
+    await().atMost(Duration.ofSeconds(60)).until(() -> Engine.containersOf(cancelled).isEmpty());
+    assertEquals("CANCELLED", Api.state(cancelled));
+    assertEquals("before\n", logs(cancelled));
+    assertEquals(200, Api.get("/api/v1/jobs/" + cancelled + "/files/kept.txt").statusCode());
+  }
+
+  /** What a cancel commits while the server is down. */
+  private static void markCancelled(String jobId) {
+    try (Connection db =
+            DriverManager.getConnection(
+                System.getProperty("stevedore.db.url"),
+                System.getProperty("stevedore.db.user"),
+                System.getProperty("stevedore.db.password"));
+        PreparedStatement cancel =
+            db.prepareStatement(
+                "UPDATE job SET state = 'CANCELLED', version = version + 1,"
+                    + " finished_at = CURRENT_TIMESTAMP WHERE id = ? AND state = 'RUNNING'")) {
+      cancel.setString(1, jobId);
+      assertEquals(1, cancel.executeUpdate());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Container onlyContainer(String jobId) {

@@ -232,6 +232,20 @@ public abstract class ContainerRuntimeContract {
   }
 
   @Test
+  void aContainerCanBeAddressedByItsIdAsByItsName() {
+    String name = name();
+    String id = runtime.create(runningUntilStopped(name, labels()));
+    runtime.start(id);
+
+    assertTrue(runtime.status(id).orElseThrow().running());
+    runtime.stop(id, Duration.ZERO);
+    assertNotEquals(0, runtime.awaitExit(id).exitCode());
+    runtime.remove(id);
+
+    assertTrue(runtime.status(name).isEmpty());
+  }
+
+  @Test
   void statusOfAMissingContainerIsEmpty() {
     assertTrue(runtime.status(name()).isEmpty());
   }

@@ -188,9 +188,9 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
     return List.copyOf(created);
   }
 
-  /** The spec of the container of this name, if it exists. */
+  /** The spec of the container of this name or id, if it exists. */
   public synchronized Optional<ContainerSpec> spec(String name) {
-    return Optional.ofNullable(containers.get(name)).map(c -> c.spec);
+    return Optional.ofNullable(lookup(name)).map(c -> c.spec);
   }
 
   /** The names of the containers that exist now. */
@@ -290,11 +290,11 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
         while (follow
             && delivered == container.output.size()
             && container.state != State.EXITED
-            && containers.get(name) == container) {
+            && lookup(name) == container) {
           await(operation, name);
         }
         batch = List.copyOf(container.output.subList(delivered, container.output.size()));
-        done = !follow || container.state == State.EXITED || containers.get(name) != container;
+        done = !follow || container.state == State.EXITED || lookup(name) != container;
       }
       for (Line line : batch) {
         sink.line(line.stream(), line.time(), line.text());
@@ -323,7 +323,7 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
   @Override
   public synchronized Optional<ContainerStatus> status(String name) {
     enter("status", name);
-    Container container = containers.get(name);
+    Container container = lookup(name);
     if (container == null) {
       return Optional.empty();
     }
@@ -335,7 +335,7 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
   @Override
   public synchronized void stop(String name, Duration grace) {
     enter("stop", name);
-    Container container = containers.get(name);
+    Container container = lookup(name);
     if (container != null && container.state == State.RUNNING) {
       end(container, KILLED, false);
     }
@@ -345,7 +345,10 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
   @Override
   public synchronized void remove(String name) {
     enter("remove", name);
-    Container container = containers.remove(name);
+    Container container = lookup(name);
+    if (container != null) {
+      containers.remove(container.spec.name());
+    }
     if (container != null && container.state == State.RUNNING) {
       end(container, KILLED, false);
     }
@@ -394,8 +397,20 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
         null);
   }
 
+  /** Like the engine, takes a container's name or its id. */
+  private Container lookup(String reference) {
+    Container byName = containers.get(reference);
+    if (byName != null) {
+      return byName;
+    }
+    return containers.values().stream()
+        .filter(c -> c.id.equals(reference))
+        .findFirst()
+        .orElse(null);
+  }
+
   private Container required(String name, String operation) {
-    Container container = containers.get(name);
+    Container container = lookup(name);
     if (container == null) {
       throw new ContainerRefusedException(
           "The engine refused to " + operation + " " + name + ": No such container", null);
@@ -404,7 +419,7 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
   }
 
   private Container existing(String name) {
-    Container container = containers.get(name);
+    Container container = lookup(name);
     if (container == null) {
       throw new IllegalArgumentException("No container " + name);
     }

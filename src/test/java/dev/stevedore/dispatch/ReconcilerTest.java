@@ -57,7 +57,7 @@ class ReconcilerTest {
 
     assertEquals(List.of(), lifecycle.changes, "job " + id + " is not failed");
     assertEquals(List.of(), dispatcher.asked);
-    assertEquals(List.of("isAvailable "), engine.calls());
+    assertEquals(List.of("isAvailable"), engine.calls());
   }
 
   @Test

@@ -215,7 +215,7 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
 
   @Override
   public synchronized boolean isAvailable() {
-    calls.add("isAvailable ");
+    calls.add("isAvailable");
     return !down;
   }
 
@@ -380,7 +380,7 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
 
   /** Records the call, then fails it if the engine is down or a failure is scripted for it. */
   private void enter(String operation, String argument) {
-    calls.add(operation + " " + argument);
+    calls.add(argument.isEmpty() ? operation : operation + " " + argument);
     if (down) {
       throw unreachable(operation, argument);
     }

@@ -131,10 +131,10 @@ public class Dispatcher {
   }
 
   /**
-   * One pass: claim as many queued jobs as there are free slots and start them. Tenants at their
-   * running quota are left out by the query itself, so their queued jobs, however many, never hide
-   * another tenant's; when a tenant reaches its quota during the pass, the queue is read again
-   * without it.
+   * One pass: claim as many queued jobs as there are free slots and start them. When the jobs read
+   * belong to tenants at their running quota (before or during the pass), the queue is read again
+   * with those tenants left out by the query itself, so their queued jobs, however many, never hide
+   * another tenant's.
    */
   void dispatch() {
     if (stopped) {
@@ -148,23 +148,26 @@ public class Dispatcher {
         if (free <= 0) {
           return;
         }
-        Map<String, Long> active = new HashMap<>(repository.activeByTenant());
-        Map<String, Integer> quotas = tenants.maxRunningByTenant();
-        int defaultQuota = tenants.defaultMaxRunning();
-        boolean engineChecked = false;
+        // Quotas are read only once something waits: an idle pass costs one query.
+        Map<String, Long> active = null;
+        Map<String, Integer> quotas = null;
+        int defaultQuota = 0;
+        Set<String> full = Set.of();
         while (free > 0) {
-          Set<String> full = JobRepository.atQuota(active, quotas, defaultQuota);
-          List<JobRepository.Candidate> candidates = repository.nextQueued(full, free * 2 + 10);
+          int limit = free * 2 + 10;
+          List<JobRepository.Candidate> candidates = repository.nextQueued(full, limit);
           if (candidates.isEmpty()) {
             break;
           }
-          if (!engineChecked) {
-            engineChecked = true;
+          if (active == null) {
             boolean engineUp = runtime.isAvailable();
             queueStatus.engineAvailable(engineUp);
             if (!engineUp) {
               return;
             }
+            active = new HashMap<>(repository.activeByTenant());
+            quotas = tenants.maxRunningByTenant();
+            defaultQuota = tenants.defaultMaxRunning();
           }
           int started = 0;
           boolean reread = false;
@@ -199,10 +202,11 @@ public class Dispatcher {
           }
           free -= started;
           queueStatus.freeSlots(free);
-          if (started == 0 && !reread) {
-            break; // nothing more can start now
+          if (!reread && (started == 0 || candidates.size() < limit)) {
+            break; // nothing more can start now, or the queue has no more
           }
-          // Else read again: tenants that reached their quota are left out of the next read.
+          // Else read again: tenants at their quota are left out of the next read.
+          full = JobRepository.atQuota(active, quotas, defaultQuota);
         }
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "Dispatch pass failed; the next one tries again", e);
@@ -240,21 +244,7 @@ public class Dispatcher {
    * restart: stopped if it still runs, its output and outputs kept, then removed.
    */
   public void settleCancelled(JobId id, int attempt, String container) {
-    if (!inFlight.add(id)) {
-      return;
-    }
-    executor.execute(
-        () -> {
-          try {
-            runtime.stop(container, Duration.ofSeconds(cancelGraceSeconds));
-            runner.collectCancelled(id, attempt, container);
-          } catch (RuntimeException e) {
-            LOG.warning(
-                "Could not settle cancelled container " + container + ": " + e.getMessage());
-          } finally {
-            inFlight.remove(id);
-          }
-        });
+    executor.execute(() -> stopCancelled(id, attempt, container));
   }
 
   /**
@@ -271,13 +261,8 @@ public class Dispatcher {
       LOG.warning("Could not stop cancelled container " + container + ": " + e.getMessage());
       return;
     }
-    boolean elsewhere =
-        repository
-            .find(id)
-            .map(job -> job.node() != null && !job.node().equals(node.name()))
-            .orElse(false);
-    if (elsewhere || !inFlight.add(id)) {
-      return; // another node's, or a runner of this server follows it
+    if (!inFlight.add(id)) {
+      return; // a runner of this server follows it
     }
     try {
       runner.collectCancelled(id, attempt, container);

@@ -210,9 +210,6 @@ public class JobRunner {
     } finally {
       deadline.cancel(false);
     }
-    // A cancelled job gets here too: the cancel only stopped the container, so that its output
-    // and outputs are kept. Its state stands (end() does not override it).
-    Archiving archiving = archiveOutputs(id);
     if (!timedOut.get() && exit.exitCode() != 0 && runtime.interruptedByEngine(exit)) {
       // The engine stopped or restarted under the job: not the job's failure. A new attempt runs
       // once the engine is back, and the job's own retry policy is not charged for it.
@@ -226,8 +223,11 @@ public class JobRunner {
                       + "); requeued as attempt "
                       + (attempt + 1)));
       removeQuietly(container);
-      return;
+      return; // the next attempt starts with an empty out/: nothing to archive
     }
+    // A cancelled job gets here too: the cancel only stopped the container, so that its output
+    // and outputs are kept. Its state stands (end() does not override it).
+    Archiving archiving = archiveOutputs(id);
     if (timedOut.get()) {
       end(
           id,

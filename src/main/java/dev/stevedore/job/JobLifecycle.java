@@ -36,8 +36,6 @@ public class JobLifecycle {
   public boolean claim(JobId id, String node) {
     try {
       return repository.claim(id, node, "dispatched to node " + node).isPresent();
-    } catch (IllegalTransitionException | JobNotFoundException e) {
-      return false;
     } catch (RuntimeException e) {
       if (isOptimisticLockFailure(e)) {
         return false;

@@ -36,19 +36,17 @@ public class JobRepository {
 
   /**
    * Stores a new QUEUED job unless its tenant has its queue quota of jobs waiting already. The
-   * count and the insert are one transaction that holds the tenant's lock from the count to the
-   * commit, so parallel submissions cannot both take the last place. The job is written first and
-   * the lock taken last (the count then includes it), which keeps the time the lock is held, and
-   * other submissions of the tenant wait, short; over the quota, the whole transaction is undone.
+   * tenant's lock is taken first and held from the count to the commit, so parallel submissions
+   * cannot both take the last place. (Taken after the insert, it would deadlock on PostgreSQL: rows
+   * that reference the tenant, such as a job's callbacks, take a key-share lock on its row that the
+   * other submission's update lock then waits for.) False, with nothing written, when full.
    */
   public boolean insertWithinQuota(Job job, JobSpec spec) {
-    insert(job, spec);
     int maxQueued = tenants.lockQuotas(job.tenantId()).maxQueued();
-    if (countQueued(job.tenantId()) > maxQueued) {
-      // Undone without an exception: the caller answers 429 once the transaction is over.
-      transactions.setRollbackOnly();
+    if (countQueued(job.tenantId()) >= maxQueued) {
       return false;
     }
+    insert(job, spec);
     return true;
   }
 

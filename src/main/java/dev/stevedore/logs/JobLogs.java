@@ -306,41 +306,41 @@ public class JobLogs {
 
     @Override
     public synchronized void line(Stream stream, Instant time, String text) {
-      store(stream, time, text, masked(text));
+      store(stream, time, masked(text));
     }
 
     @Override
     public synchronized void truncatedLine(
         Stream stream, Instant time, String head, long droppedBytes) {
       String text = maskedHead(head) + LogSink.truncationMarker(droppedBytes);
-      store(stream, time, text, text);
+      store(stream, time, text);
     }
 
-    private void store(Stream stream, Instant time, String raw, String masked) {
+    private void store(Stream stream, Instant time, String masked) {
       if (truncated) {
         return;
       }
-      long size = raw.getBytes(StandardCharsets.UTF_8).length + 1L;
+      // Counted as stored: an escaped control character takes several bytes on disk.
+      String escaped = LogText.escapeLine(masked);
+      long size = escaped.getBytes(StandardCharsets.UTF_8).length + 1L;
       if (written + size > maxBytes) {
         truncated = true;
-        append(
-            time,
-            SERVER_STREAM,
-            "output truncated: the job wrote more than " + maxBytes + " bytes");
+        String notice = "output truncated: the job wrote more than " + maxBytes + " bytes";
+        append(time, SERVER_STREAM, notice, LogText.escapeLine(notice));
         return;
       }
       written += size;
-      append(time, stream.name().toLowerCase(Locale.ROOT), masked);
+      append(time, stream.name().toLowerCase(Locale.ROOT), masked, escaped);
     }
 
     /** Stores the line escaped (one stored line per line, whatever it holds) and publishes it. */
-    private void append(Instant time, String stream, String text) {
+    private void append(Instant time, String stream, String text, String escaped) {
       try {
         out.write(time.toString());
         out.write(' ');
         out.write(stream);
         out.write(' ');
-        out.write(LogText.escapeLine(text));
+        out.write(escaped);
         out.write('\n');
         out.flush();
       } catch (IOException e) {

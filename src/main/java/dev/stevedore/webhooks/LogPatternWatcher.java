@@ -88,20 +88,29 @@ public class LogPatternWatcher {
     }
   }
 
-  /** Text that throws {@link Expired} when read past its deadline. */
-  private record Bounded(String text, long deadline) implements CharSequence {
+  /**
+   * Text that throws {@link Expired} when read past its deadline; the clock is read every 4,096
+   * characters. One instance serves one match on one thread.
+   */
+  private static final class Bounded implements CharSequence {
     static final class Expired extends RuntimeException {
       Expired() {
         super(null, null, false, false);
       }
     }
 
-    private static final ThreadLocal<int[]> READS = ThreadLocal.withInitial(() -> new int[1]);
+    private final String text;
+    private final long deadline;
+    private int reads;
+
+    Bounded(String text, long deadline) {
+      this.text = text;
+      this.deadline = deadline;
+    }
 
     @Override
     public char charAt(int index) {
-      int[] reads = READS.get();
-      if ((++reads[0] & 0xFFF) == 0 && System.nanoTime() > deadline) {
+      if ((++reads & 0xFFF) == 0 && System.nanoTime() > deadline) {
         throw new Expired();
       }
       return text.charAt(index);

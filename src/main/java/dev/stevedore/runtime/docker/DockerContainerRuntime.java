@@ -500,9 +500,12 @@ public class DockerContainerRuntime implements ContainerRuntime {
           "Docker engine refused to " + what + ": " + engineMessage(docker), e);
     }
     if (e instanceof DockerException docker) {
-      // The engine answered, but failed on its side: like an outage, waiting may help.
-      return new ContainerRuntimeException(
-          "Docker engine failed to " + what + ": " + engineMessage(docker), true, e);
+      String message = "Docker engine failed to " + what + ": " + engineMessage(docker);
+      // An engine that still answers a ping failed on this call's own account: waiting would
+      // repeat the failure for ever, so the job fails. Otherwise the engine is unwell: wait.
+      return isAvailable()
+          ? new ContainerRefusedException(message, e)
+          : new ContainerRuntimeException(message, true, e);
     }
     if (!isConnectionFailure(e)) {
       // Refused before it reached the engine (an argument the client rejects): this call's fault,

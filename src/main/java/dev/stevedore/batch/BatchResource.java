@@ -1,10 +1,10 @@
 package dev.stevedore.batch;
 
 import dev.stevedore.audit.AuditLog;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.Role;
 import dev.stevedore.rest.FileParts;
-import dev.stevedore.rest.InvalidParameterException;
 import dev.stevedore.rest.StrictJson;
-import dev.stevedore.security.Role;
 import dev.stevedore.workspace.InputStager;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -124,24 +124,24 @@ public class BatchResource {
       switch (part.getName()) {
         case "batch" -> {
           if (request != null) {
-            throw new InvalidParameterException("batch", "at most one batch part");
+            throw InvalidInputException.forField("batch", "at most one batch part");
           }
           request = readBatch(part.getContent());
           if (request == null) {
-            throw new InvalidParameterException("batch", "the 'batch' part is empty");
+            throw InvalidInputException.forField("batch", "the 'batch' part is empty");
           }
         }
         case "item" -> files.add(FileParts.upload(part));
         default ->
-            throw new InvalidParameterException(
+            throw InvalidInputException.forField(
                 part.getName(), "unknown part; expected batch or item");
       }
     }
     if (request == null) {
-      throw new InvalidParameterException("batch", "the 'batch' part is missing");
+      throw InvalidInputException.forField("batch", "the 'batch' part is missing");
     }
     if (files.isEmpty()) {
-      throw new InvalidParameterException("item", "at least one 'item' file part is needed");
+      throw InvalidInputException.forField("item", "at least one 'item' file part is needed");
     }
     BatchRequest submitted = request;
     return created(
@@ -154,7 +154,7 @@ public class BatchResource {
   public List<BatchView> list(
       @Parameter(description = "1 to 100") @QueryParam("limit") @DefaultValue("20") int limit) {
     if (limit < 1 || limit > 100) {
-      throw new InvalidParameterException("limit", "must be between 1 and 100");
+      throw InvalidInputException.forField("limit", "must be between 1 and 100");
     }
     return batches.list(limit);
   }

@@ -1,6 +1,6 @@
 package dev.stevedore.events;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.rest.Problem;
 import dev.stevedore.rest.ServletProblems;

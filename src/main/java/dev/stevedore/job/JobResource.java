@@ -1,11 +1,12 @@
 package dev.stevedore.job;
 
 import dev.stevedore.audit.AuditLog;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.Role;
 import dev.stevedore.logs.JobLogs;
 import dev.stevedore.rest.FileParts;
-import dev.stevedore.rest.InvalidParameterException;
 import dev.stevedore.rest.Problem;
-import dev.stevedore.security.Role;
 import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.OutputArchive;
 import jakarta.annotation.security.RolesAllowed;
@@ -170,27 +171,27 @@ public class JobResource {
       switch (part.getName()) {
         case "spec" -> {
           if (spec != null) {
-            throw new InvalidParameterException("spec", "at most one spec part");
+            throw InvalidInputException.forField("spec", "at most one spec part");
           }
           spec = jobs.readSpec(part.getContent());
           if (spec == null) {
-            throw new InvalidParameterException("spec", "the 'spec' part is empty");
+            throw InvalidInputException.forField("spec", "the 'spec' part is empty");
           }
         }
         case "file" -> files.add(FileParts.upload(part));
         case "zip" -> {
           if (zip != null) {
-            throw new InvalidParameterException("zip", "at most one zip part");
+            throw InvalidInputException.forField("zip", "at most one zip part");
           }
           zip = part.getContent();
         }
         default ->
-            throw new InvalidParameterException(
+            throw InvalidInputException.forField(
                 part.getName(), "unknown part; expected spec, file or zip");
       }
     }
     if (spec == null) {
-      throw new InvalidParameterException("spec", "the 'spec' part with the job spec is missing");
+      throw InvalidInputException.forField("spec", "the 'spec' part with the job spec is missing");
     }
     JobService.Inputs inputs = new JobService.Inputs(files, zip);
     JobSpec submittedSpec = spec;
@@ -242,10 +243,10 @@ public class JobResource {
           @DefaultValue("summary")
           JobService.ListView view) {
     if (limit < 1 || limit > MAX_PAGE) {
-      throw new InvalidParameterException("limit", "must be between 1 and " + MAX_PAGE);
+      throw InvalidInputException.forField("limit", "must be between 1 and " + MAX_PAGE);
     }
     if (namePrefix != null && !NAME_PREFIX.matcher(namePrefix).matches()) {
-      throw new InvalidParameterException(
+      throw InvalidInputException.forField(
           "namePrefix", "must be 1-200 letters, digits, '.', '_' or '-'");
     }
     return jobs.list(
@@ -391,7 +392,7 @@ public class JobResource {
           @DefaultValue("false")
           boolean timestamps) {
     if (tail != null && tail < 0) {
-      throw new InvalidParameterException("tail", "must not be negative");
+      throw InvalidInputException.forField("tail", "must not be negative");
     }
     return jobs.logs(id, new JobLogs.Selection(attempt, stream, tail, timestamps));
   }
@@ -401,7 +402,7 @@ public class JobResource {
     for (String label : labels) {
       int equals = label.indexOf('=');
       if (equals <= 0) {
-        throw new InvalidParameterException("label", "'" + label + "' is not key=value");
+        throw InvalidInputException.forField("label", "'" + label + "' is not key=value");
       }
       filter.put(label.substring(0, equals), label.substring(equals + 1));
     }

@@ -1,6 +1,7 @@
 package dev.stevedore.node;
 
 import dev.stevedore.cleanup.FileRetention;
+import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.db.SchemaMigration;
 import dev.stevedore.dispatch.Dispatcher;
 import dev.stevedore.dispatch.Reconciler;

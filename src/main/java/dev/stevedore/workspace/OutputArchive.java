@@ -1,8 +1,8 @@
 package dev.stevedore.workspace;
 
-import dev.stevedore.job.JobId;
-import dev.stevedore.logs.LogText;
-import dev.stevedore.rest.InvalidParameterException;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.LogText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -247,7 +247,7 @@ public class OutputArchive {
       bad |= segment.equals("..") || segment.equals(".");
     }
     if (bad) {
-      throw new InvalidParameterException(
+      throw InvalidInputException.forField(
           "path", "'" + path + "' is not a file of the job's outputs");
     }
   }

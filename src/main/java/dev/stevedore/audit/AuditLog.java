@@ -4,12 +4,8 @@ import dev.stevedore.core.DomainException;
 import dev.stevedore.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -20,8 +16,7 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class AuditLog {
 
-  @PersistenceContext(unitName = "stevedore")
-  EntityManager em;
+  @Inject AuditRepository repository;
 
   @Inject Caller caller;
   @Inject AuditLog self;
@@ -77,9 +72,13 @@ public class AuditLog {
         });
   }
 
+  /**
+   * Writes one entry and commits it on its own ({@code REQUIRES_NEW}), whatever becomes of the
+   * transaction of the action it records.
+   */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void append(String action, String target, String outcome) {
-    em.persist(
+    repository.insert(
         new AuditEvent(
             caller.keyId(),
             caller.keyName(),
@@ -91,34 +90,9 @@ public class AuditLog {
   }
 
   /** Entries, newest first, filtered by time and actor (key id). */
-  @Transactional(Transactional.TxType.SUPPORTS)
+  @Transactional(dontRollbackOn = DomainException.class)
   public List<Entry> find(Instant since, Instant until, String actor, int limit) {
-    List<String> conditions = new ArrayList<>();
-    if (since != null) {
-      conditions.add("e.at >= :since");
-    }
-    if (until != null) {
-      conditions.add("e.at < :until");
-    }
-    if (actor != null) {
-      conditions.add("e.actor = :actor");
-    }
-    String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-    TypedQuery<AuditEvent> query =
-        em.createQuery(
-            "SELECT e FROM AuditEvent e" + where + " ORDER BY e.id DESC", AuditEvent.class);
-    if (since != null) {
-      query.setParameter("since", since);
-    }
-    if (until != null) {
-      query.setParameter("until", until);
-    }
-    if (actor != null) {
-      query.setParameter("actor", actor);
-    }
-    return query
-        .setMaxResults(limit)
-        .getResultStream()
+    return repository.find(since, until, actor, limit).stream()
         .map(
             e ->
                 new Entry(

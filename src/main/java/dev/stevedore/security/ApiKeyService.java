@@ -1,5 +1,6 @@
 package dev.stevedore.security;
 
+import dev.stevedore.core.DomainException;
 import dev.stevedore.core.Ids;
 import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.core.NotFoundException;
@@ -7,8 +8,6 @@ import dev.stevedore.core.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -21,16 +20,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * revoked. Lookups are cached briefly, so authentication does not cost a query per request; a
  * revocation on this node takes effect at once (also on the key's open WebSocket streams and
  * tickets, through {@link KeyRevoked}), on other nodes within the cache time.
+ *
+ * <p>Making, listing and revoking a key are use cases, one transaction each; a refusal (a {@link
+ * DomainException}) is made before anything is written and is an answer, not a fault. The lookups
+ * that authentication makes read without a transaction of their own.
  */
 @ApplicationScoped
-@Transactional
 public class ApiKeyService {
 
   private static final long CACHE_MILLIS = 10_000;
 
-  @PersistenceContext(unitName = "stevedore")
-  EntityManager em;
+  @Inject ApiKeyRepository repository;
 
+  @Inject TenantRepository tenants;
   @Inject Event<KeyRevoked> revocations;
 
   // Only keys that were found are kept: caching misses would let anyone grow the map at will.
@@ -64,7 +66,6 @@ public class ApiKeyService {
   }
 
   /** The active key with this secret, if any. */
-  @Transactional(Transactional.TxType.SUPPORTS)
   public Optional<ApiKeyView> authenticate(String presented) {
     String hash = KeySecrets.hash(presented);
     Cached cached = byHash.get(hash);
@@ -72,11 +73,7 @@ public class ApiKeyService {
       return cached.key();
     }
     Optional<ApiKeyView> found =
-        em.createQuery(
-                "SELECT k FROM ApiKey k WHERE k.secretHash = :hash AND k.revokedAt IS NULL",
-                ApiKey.class)
-            .setParameter("hash", hash)
-            .getResultStream()
+        repository.activeByHash(hash).stream()
             .filter(k -> KeySecrets.sameHash(k.secretHash(), hash))
             .findFirst()
             .map(k -> ApiKeyView.of(k, null));
@@ -91,16 +88,16 @@ public class ApiKeyService {
   }
 
   /** A key by its id (the caller's principal name), revoked or not. */
-  @Transactional(Transactional.TxType.SUPPORTS)
   public Optional<ApiKeyView> byId(String id) {
     Cached cached = activeById.get(id); // the request's own key, just authenticated
     if (cached != null && cached.until() > System.currentTimeMillis()) {
       return cached.key();
     }
-    return Optional.ofNullable(em.find(ApiKey.class, id)).map(k -> ApiKeyView.of(k, null));
+    return repository.find(id).map(k -> ApiKeyView.of(k, null));
   }
 
   /** Makes a key; the answer holds the secret, which is not stored and cannot be shown again. */
+  @Transactional(dontRollbackOn = DomainException.class)
   public ApiKeyView create(String name, Role role, String tenantId) {
     if (name == null || name.isBlank() || name.length() > 200) {
       throw InvalidInputException.forField("name", "must be 1 to 200 characters");
@@ -109,13 +106,17 @@ public class ApiKeyService {
       throw InvalidInputException.forField("role", "must be admin, operator, submitter or viewer");
     }
     String tenant = tenantId == null ? Tenant.DEFAULT : tenantId;
-    if (em.find(Tenant.class, tenant) == null) {
+    if (tenants.find(tenant).isEmpty()) {
       throw InvalidInputException.forField("tenant", "no tenant '" + tenant + "'");
     }
     return store(name.trim(), role, tenant, KeySecrets.generate());
   }
 
-  /** Stores a key whose secret the caller chose (the administrator key from configuration). */
+  /**
+   * Stores a key whose secret the caller chose (the administrator key from configuration, at
+   * start-up), in the caller's transaction or in one of its own.
+   */
+  @Transactional
   ApiKeyView store(String name, Role role, String tenant, String secret) {
     ApiKey key =
         new ApiKey(
@@ -125,22 +126,18 @@ public class ApiKeyService {
             role,
             KeySecrets.hash(secret),
             KeySecrets.shownPrefix(secret));
-    em.persist(key);
+    repository.insert(key);
     return ApiKeyView.of(key, secret);
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public List<ApiKeyView> list() {
-    return em.createQuery("SELECT k FROM ApiKey k ORDER BY k.createdAt", ApiKey.class)
-        .getResultStream()
-        .map(k -> ApiKeyView.of(k, null))
-        .toList();
+    return repository.list().stream().map(k -> ApiKeyView.of(k, null)).toList();
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public ApiKeyView revoke(String id) {
-    ApiKey key = em.find(ApiKey.class, id);
-    if (key == null) {
-      throw keyNotFound(id);
-    }
+    ApiKey key = repository.find(id).orElseThrow(() -> keyNotFound(id));
     key.revoke();
     byHash.remove(key.secretHash());
     activeById.remove(id);
@@ -150,10 +147,7 @@ public class ApiKeyService {
 
   /** Whether any key may still be used: at first start there is none. */
   public boolean anyActive() {
-    return !em.createQuery("SELECT k.id FROM ApiKey k WHERE k.revokedAt IS NULL", String.class)
-        .setMaxResults(1)
-        .getResultList()
-        .isEmpty();
+    return repository.anyActive();
   }
 
   private static NotFoundException keyNotFound(String id) {

@@ -1,13 +1,11 @@
 package dev.stevedore.security;
 
 import dev.stevedore.core.ConflictException;
+import dev.stevedore.core.DomainException;
 import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.core.NotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,15 +14,18 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Tenants and their quotas: most jobs running and most jobs queued at once. */
+/**
+ * Tenants and their quotas: most jobs running and most jobs queued at once. Each use case is one
+ * transaction; a refusal (a {@link DomainException}) is an answer, not a fault: it neither dooms
+ * the transaction nor records a server incident, and is made before anything is written. The quota
+ * lookups join their caller's transaction, if any.
+ */
 @ApplicationScoped
-@Transactional
 public class TenantService {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
-  @PersistenceContext(unitName = "stevedore")
-  EntityManager em;
+  @Inject TenantRepository repository;
 
   @Inject
   @ConfigProperty(name = "stevedore.tenants.default-max-running", defaultValue = "4")
@@ -41,21 +42,23 @@ public class TenantService {
   /** What a client sends to make or change a tenant; null quotas mean the server's defaults. */
   public record TenantRequest(String id, String name, Integer maxRunning, Integer maxQueued) {}
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public TenantView create(TenantRequest request) {
     if (request == null || request.id() == null || !ID.matcher(request.id()).matches()) {
       throw InvalidInputException.forField("id", "must be 1-63 lower-case letters, digits or '-'");
     }
-    if (em.find(Tenant.class, request.id()) != null) {
+    if (repository.find(request.id()).isPresent()) {
       throw new ConflictException(
           "tenant-exists", "The tenant exists", "Tenant " + request.id() + " exists already");
     }
     checkQuotas(request);
     Tenant tenant =
         new Tenant(request.id(), nameOf(request), request.maxRunning(), request.maxQueued());
-    em.persist(tenant);
+    repository.insert(tenant);
     return view(tenant);
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public TenantView update(String id, TenantRequest request) {
     Tenant tenant = find(id);
     checkQuotas(request);
@@ -66,45 +69,39 @@ public class TenantService {
     return view(tenant);
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public List<TenantView> list() {
-    return em.createQuery("SELECT t FROM Tenant t ORDER BY t.id", Tenant.class)
-        .getResultStream()
-        .map(this::view)
-        .toList();
+    return repository.list().stream().map(this::view).toList();
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public TenantView get(String id) {
     return view(find(id));
   }
 
   /** Most jobs of the tenant that may run at once. */
   public int maxRunning(String tenantId) {
-    Tenant tenant = em.find(Tenant.class, tenantId);
-    return tenant == null || tenant.maxRunning() == null ? defaultMaxRunning : tenant.maxRunning();
+    return repository
+        .find(tenantId)
+        .map(Tenant::maxRunning)
+        .orElse(defaultMaxRunning); // no such tenant, or no quota of its own
   }
 
   /** Most jobs of the tenant that may wait at once. */
   public int maxQueued(String tenantId) {
-    Tenant tenant = em.find(Tenant.class, tenantId);
-    return tenant == null || tenant.maxQueued() == null ? defaultMaxQueued : tenant.maxQueued();
+    return repository.find(tenantId).map(Tenant::maxQueued).orElse(defaultMaxQueued);
   }
 
   /** A tenant's quotas in force: most jobs running and most jobs queued at once. */
   public record Quotas(int maxRunning, int maxQueued) {}
 
   /**
-   * Locks the tenant's row until the caller's transaction ends and returns its quotas. Whoever
-   * counts a tenant's jobs to decide on one more (a submission, a claim) holds this lock from the
-   * count to the write, so that two such decisions never both see room for one job.
+   * Locks the tenant's row until the caller's transaction ends (there must be one) and returns its
+   * quotas. Whoever counts a tenant's jobs to decide on one more (a submission, a claim) holds this
+   * lock from the count to the write, so that two such decisions never both see room for one job.
    */
   public Quotas lockQuotas(String tenantId) {
-    Tenant tenant =
-        em.createQuery("SELECT t FROM Tenant t WHERE t.id = :id", Tenant.class)
-            .setParameter("id", tenantId)
-            .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-            .getResultStream()
-            .findFirst()
-            .orElse(null);
+    Tenant tenant = repository.lock(tenantId).orElse(null);
     if (tenant == null) {
       // Every key belongs to a stored tenant and the schema stores 'default': not reached.
       return new Quotas(defaultMaxRunning, defaultMaxQueued);
@@ -117,8 +114,8 @@ public class TenantService {
   /** The running quota of every tenant, in one read; tenants not listed have the default. */
   public Map<String, Integer> maxRunningByTenant() {
     Map<String, Integer> quotas = new HashMap<>();
-    em.createQuery("SELECT t.id, t.maxRunning FROM Tenant t", Object[].class)
-        .getResultList()
+    repository
+        .runningQuotas()
         .forEach(
             row ->
                 quotas.put((String) row[0], row[1] == null ? defaultMaxRunning : (Integer) row[1]));
@@ -131,11 +128,9 @@ public class TenantService {
   }
 
   private Tenant find(String id) {
-    Tenant tenant = em.find(Tenant.class, id);
-    if (tenant == null) {
-      throw new NotFoundException("tenant", "There is no tenant " + id);
-    }
-    return tenant;
+    return repository
+        .find(id)
+        .orElseThrow(() -> new NotFoundException("tenant", "There is no tenant " + id));
   }
 
   private TenantView view(Tenant tenant) {

@@ -1,0 +1,127 @@
+package dev.stevedore.node;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Storage of the {@code node} table: one row per live node of the installation. Unlike the other
+ * repositories it uses JDBC on the data source, each statement committed at once (auto-commit) and
+ * in no transaction of the application's: a node's name is claimed at start-up before anything else
+ * runs, and its heartbeat is written every few seconds by a timer, whatever else happens. A failure
+ * is thrown as an {@link IllegalStateException} for the registry to judge.
+ */
+@ApplicationScoped
+public class NodeRepository {
+
+  @Resource(lookup = "jdbc/stevedore")
+  DataSource dataSource;
+
+  /** Who holds the name now, if anyone. */
+  public Optional<NodeClaim.Holder> find(String name) {
+    try (Connection connection = connection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT instance_id, started_at, heartbeat_at FROM node WHERE name = ?")) {
+      select.setString(1, name);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new NodeClaim.Holder(
+                row.getString(1),
+                row.getObject(2, OffsetDateTime.class).toInstant(),
+                row.getObject(3, OffsetDateTime.class).toInstant()));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read node " + name, e);
+    }
+  }
+
+  /** Inserts the name's row for {@code instanceId}; false if another server inserted it first. */
+  public boolean insert(String name, String instanceId) {
+    try (Connection connection = connection()) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO node (name, instance_id, started_at, heartbeat_at) VALUES (?, ?, ?, ?)")) {
+        insert.setString(1, name);
+        insert.setString(2, instanceId);
+        insert.setObject(3, now());
+        insert.setObject(4, now());
+        insert.executeUpdate();
+        return true;
+      } catch (SQLException raced) {
+        return false; // another server inserted it first
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot record node " + name, e);
+    }
+  }
+
+  /**
+   * Gives the name's row to {@code instanceId} if {@code formerInstance} still holds it; false if
+   * another server changed it meanwhile.
+   */
+  public boolean takeOver(String name, String formerInstance, String instanceId) {
+    try (Connection connection = connection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE node SET instance_id = ?, started_at = ?, heartbeat_at = ?"
+                    + " WHERE name = ? AND instance_id = ?")) {
+      update.setString(1, instanceId);
+      update.setObject(2, now());
+      update.setObject(3, now());
+      update.setString(4, name);
+      update.setString(5, formerInstance);
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot record node " + name, e);
+    }
+  }
+
+  /** Records a heartbeat; false if {@code instanceId} no longer holds the name. */
+  public boolean beat(String name, String instanceId) {
+    try (Connection connection = connection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE node SET heartbeat_at = ? WHERE name = ? AND instance_id = ?")) {
+      update.setObject(1, now());
+      update.setString(2, name);
+      update.setString(3, instanceId);
+      return update.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Deletes the name's row if {@code instanceId} holds it. */
+  public void release(String name, String instanceId) {
+    try (Connection connection = connection();
+        PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM node WHERE name = ? AND instance_id = ?")) {
+      delete.setString(1, name);
+      delete.setString(2, instanceId);
+      delete.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    Connection connection = dataSource.getConnection();
+    connection.setAutoCommit(true);
+    return connection;
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+}

@@ -10,7 +10,7 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class BatchEvents {
 
-  @Inject BatchStore store;
+  @Inject BatchRepository store;
   @Inject StreamHub hub;
 
   /** The message: the batch's counts as they stand after the change. */

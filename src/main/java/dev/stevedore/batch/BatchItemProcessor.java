@@ -19,7 +19,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 @Dependent
 public class BatchItemProcessor implements ItemProcessor {
 
-  @Inject BatchStore store;
+  @Inject BatchRepository store;
   @Inject ItemRunner runner;
 
   @Inject

@@ -19,7 +19,7 @@ import java.util.List;
 @Dependent
 public class BatchItemReader extends AbstractItemReader {
 
-  @Inject BatchStore store;
+  @Inject BatchRepository store;
 
   @Inject
   @BatchProperty(name = "batchId")

@@ -18,7 +18,7 @@ import java.util.List;
 @Dependent
 public class BatchItemWriter extends AbstractItemWriter {
 
-  @Inject BatchStore store;
+  @Inject BatchRepository store;
   @Inject Event<BatchProgressed> progress;
 
   @Inject

@@ -18,7 +18,7 @@ import java.util.Properties;
 @Dependent
 public class BatchPartitionMapper implements PartitionMapper {
 
-  @Inject BatchStore store;
+  @Inject BatchRepository store;
 
   @Inject
   @BatchProperty(name = "batchId")

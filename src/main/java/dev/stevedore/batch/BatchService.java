@@ -1,6 +1,7 @@
 package dev.stevedore.batch;
 
 import dev.stevedore.core.AccessDeniedException;
+import dev.stevedore.core.DomainException;
 import dev.stevedore.core.Ids;
 import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.core.JobId;
@@ -23,6 +24,7 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import jakarta.validation.Validator;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +39,12 @@ import java.util.Set;
 /**
  * Batches: submission, progress, and the operators' stop, restart and abandon, on top of the
  * Jakarta Batch runtime whose job repository lives in the application's database.
+ *
+ * <p>The views are use cases of one transaction each. The operations that hand a batch to the
+ * runtime (submit, stop, restart, abandon) are not: the runtime runs a batch on threads of its own
+ * and keeps its own state in transactions of its own, so what it must see is committed before it is
+ * asked (each such write is a transaction of its own, see {@link BatchRepository}). A refusal (a
+ * {@link DomainException}) is made before anything is written and is an answer, not a fault.
  */
 @ApplicationScoped
 public class BatchService {
@@ -46,7 +54,7 @@ public class BatchService {
   private static final int DEFAULT_CHECKPOINT_EVERY = 10;
   private static final long MAX_CHUNK_TIMEOUT_SECONDS = Duration.ofDays(30).toSeconds();
 
-  @Inject BatchStore store;
+  @Inject BatchRepository store;
   @Inject BatchFiles files;
   @Inject JobService jobs;
   @Inject JobLifecycle lifecycle;
@@ -55,7 +63,11 @@ public class BatchService {
   @Inject Validator validator;
   @Inject InputStager stager;
 
-  /** Stores the batch and its items (and each item's uploaded file, if any), then starts it. */
+  /**
+   * Stores the batch and its items (and each item's uploaded file, if any), then starts it. Every
+   * spec is checked (its callbacks' targets too) before any file is written; the batch is committed
+   * before the runtime starts it, and forgotten again if the runtime will not.
+   */
   public BatchView submit(BatchRequest request, List<InputStager.Upload> uploads) {
     BatchRequest checked = Violations.check(validator, request, "batch");
     JobSpec template;
@@ -123,6 +135,7 @@ public class BatchService {
     return view(id);
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public BatchView view(String id) {
     return view(visible(id));
   }
@@ -148,10 +161,12 @@ public class BatchService {
         executions);
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public List<BatchView> list(int limit) {
     return store.list(caller.tenantScope(), limit).stream().map(this::view).toList();
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public List<BatchItem> items(String id, Optional<BatchItem.State> state) {
     visible(id);
     return state.isPresent() ? store.items(id, List.of(state.get())) : store.items(id);

@@ -1,5 +1,6 @@
 package dev.stevedore.batch;
 
+import dev.stevedore.core.DomainException;
 import dev.stevedore.core.JobId;
 import dev.stevedore.job.Job;
 import dev.stevedore.job.JobRepository;
@@ -20,7 +21,7 @@ import java.util.List;
 @ApplicationScoped
 public class ItemJobs {
 
-  @Inject BatchStore store;
+  @Inject BatchRepository store;
   @Inject JobService jobs;
   @Inject JobRepository repository;
   @Inject BatchFiles files;
@@ -28,9 +29,10 @@ public class ItemJobs {
 
   /**
    * Submits the item's job and records it on the item, in one transaction. The idempotency key
-   * names the item and its run, so a repeated call makes no second job.
+   * names the item and its run, so a repeated call makes no second job. A refusal (the tenant's
+   * queue is full) leaves nothing written and is no incident: the runner waits and asks again.
    */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = DomainException.class)
   public String start(Batch batch, BatchItem item) {
     JobSpec spec =
         ItemSpecs.of(

@@ -28,7 +28,7 @@ public class ItemRunner {
   // A fallback: this node's own jobs wake the wait at once; others' are seen at the next poll.
   private static final long POLL_SECONDS = 5;
 
-  @Inject BatchStore store;
+  @Inject BatchRepository store;
   @Inject ItemJobs itemJobs;
 
   private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();

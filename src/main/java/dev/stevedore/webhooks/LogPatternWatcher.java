@@ -50,7 +50,7 @@ public class LogPatternWatcher {
   static final Duration PER_LINE = Duration.ofMillis(100);
 
   @Inject LiveLogs live;
-  @Inject WebhookStore store;
+  @Inject WebhookRepository store;
   @Inject JobRepository jobs;
 
   @Resource ManagedExecutorService executor;

@@ -31,7 +31,7 @@ public class WebhookOutbox {
           JobState.TIMED_OUT, "job.timed_out",
           JobState.CANCELLED, "job.cancelled");
 
-  @Inject WebhookStore store;
+  @Inject WebhookRepository store;
   @Inject TargetGuard guard;
 
   /**

@@ -35,7 +35,7 @@ public class WebhookSender {
   private static final Logger LOG = Logger.getLogger(WebhookSender.class.getName());
   private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
-  @Inject WebhookStore store;
+  @Inject WebhookRepository store;
   @Inject TargetGuard guard;
   @Inject MetricRegistry metrics;
 

@@ -1,17 +1,23 @@
 package dev.stevedore.webhooks;
 
+import dev.stevedore.core.DomainException;
 import dev.stevedore.core.Ids;
 import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.core.NotFoundException;
 import dev.stevedore.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Subscriptions of the caller's tenant, and their delivery history. */
+/**
+ * Subscriptions of the caller's tenant, and their delivery history. Each use case is one
+ * transaction; a refusal (a {@link DomainException}) is made before anything is written and is an
+ * answer, not a fault: it neither dooms the transaction nor records a server incident.
+ */
 @ApplicationScoped
 public class WebhookService {
 
@@ -25,7 +31,7 @@ public class WebhookService {
           "job.cancelled",
           "job.log");
 
-  @Inject WebhookStore store;
+  @Inject WebhookRepository store;
   @Inject TargetGuard guard;
   @Inject Caller caller;
   @Inject LogPatternWatcher watcher;
@@ -68,6 +74,7 @@ public class WebhookService {
       Long lastLatencyMs,
       String lastError) {}
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public WebhookView create(WebhookRequest request) {
     if (request == null || request.url() == null) {
       throw InvalidInputException.forField("url", "is required");
@@ -105,21 +112,24 @@ public class WebhookService {
     }
     Webhook webhook =
         new Webhook(Ids.next(), caller.tenantId(), request.url(), events, pattern, secret);
-    store.persist(webhook);
-    watcher.refresh();
+    store.insert(webhook);
+    watcher.refresh(); // reads the subscriptions in this transaction: the new one with them
     return WebhookView.of(webhook, true);
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public List<WebhookView> list() {
     return store.list(caller.tenantScope()).stream().map(w -> WebhookView.of(w, false)).toList();
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public void delete(String id) {
     visible(id);
     store.delete(id);
     watcher.refresh();
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public List<DeliveryView> deliveries(String id) {
     visible(id);
     return store.deliveries(id, 200).stream()

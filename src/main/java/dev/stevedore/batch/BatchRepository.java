@@ -11,24 +11,34 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Batches and their items in the database. Writes made while a batch step waits for an item's job
- * run in transactions of their own ({@code REQUIRES_NEW}): the step's chunk transaction stays open
- * until its checkpoint, and nothing else may wait for it.
+ * Batches and their items in the database. Plain data access in the caller's transaction: reads
+ * join it when there is one ({@code SUPPORTS}), writes that belong to it need one ({@code
+ * MANDATORY}).
+ *
+ * <p>Most writes commit on their own ({@code REQUIRES_NEW}), and say why: the batch runtime runs a
+ * batch's steps on threads of its own, in chunk transactions that stay open until a checkpoint, so
+ * what a step or an operator writes while a step waits for an item's job must be committed at once
+ * to be seen, and nothing may wait for a chunk's transaction. For the same reason a new batch is
+ * committed before the runtime is asked to start it.
  */
 @ApplicationScoped
-@Transactional
-public class BatchStore {
+@Transactional(Transactional.TxType.SUPPORTS)
+public class BatchRepository {
 
   @PersistenceContext(unitName = "stevedore")
   EntityManager em;
 
   @jakarta.inject.Inject jakarta.enterprise.event.Event<BatchProgressed> progress;
 
+  /** Stores a new batch and its items, committed before the batch runtime starts it. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   void insert(Batch batch, List<BatchItem> items) {
     em.persist(batch);
     items.forEach(em::persist);
   }
 
+  /** Forgets a batch that the runtime would not start: it was committed already. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   void delete(String batchId) {
     em.createQuery("DELETE FROM BatchItem i WHERE i.batchId = :batch")
         .setParameter("batch", batchId)

@@ -8,16 +8,21 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Storage of subscriptions and deliveries. */
+/**
+ * Storage of subscriptions and deliveries. Plain data access in the caller's transaction: reads
+ * join it when there is one ({@code SUPPORTS}), writes need one ({@code MANDATORY}). The writes
+ * that commit on their own ({@code REQUIRES_NEW}) say why.
+ */
 @ApplicationScoped
-@Transactional
-public class WebhookStore {
+@Transactional(Transactional.TxType.SUPPORTS)
+public class WebhookRepository {
 
   @PersistenceContext(unitName = "stevedore")
   EntityManager em;
 
-  void persist(Object entity) {
-    em.persist(entity);
+  @Transactional(Transactional.TxType.MANDATORY)
+  void insert(Webhook webhook) {
+    em.persist(webhook);
   }
 
   /** Within the caller's transaction: the outbox row goes with the change it reports. */
@@ -32,6 +37,10 @@ public class WebhookStore {
     em.persist(webhook);
   }
 
+  /**
+   * A delivery that no stored change reports (a matched log line), committed at once: the log's
+   * writer runs in no transaction of the application's.
+   */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   void enqueueNow(WebhookDelivery delivery) {
     em.persist(delivery);
@@ -73,6 +82,8 @@ public class WebhookStore {
     return query.getResultList();
   }
 
+  /** Marks the subscription deleted and gives up its pending deliveries. */
+  @Transactional(Transactional.TxType.MANDATORY)
   void delete(String id) {
     Optional.ofNullable(em.find(Webhook.class, id)).ifPresent(Webhook::delete);
     em.createQuery(
@@ -109,6 +120,9 @@ public class WebhookStore {
         .setMaxResults(limit)
         .getResultList();
   }
+
+  // The outcome of each attempt at a delivery is committed at once (REQUIRES_NEW): the sender's
+  // pass makes many, outside any transaction, and each must stand whatever becomes of the next.
 
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   void abandoned(long id, String why) {

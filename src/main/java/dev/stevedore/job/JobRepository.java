@@ -1,7 +1,6 @@
 package dev.stevedore.job;
 
 import dev.stevedore.core.JobId;
-import dev.stevedore.core.LimitExceededException;
 import dev.stevedore.security.TenantService;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,9 +20,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** Storage of jobs. Each public method is one transaction. */
+/**
+ * Storage of jobs: plain data access in the caller's transaction. Reads join it when there is one
+ * ({@code SUPPORTS}): a use case reads and writes in one transaction, while a background worker's
+ * single read (the dispatcher's, a runner's) needs none. Writes need one ({@code MANDATORY}): they
+ * belong to a use case, which is the transaction's boundary.
+ *
+ * <p>Three writes commit on their own ({@code REQUIRES_NEW}), and say why: a state change ({@link
+ * #transition}) and a claim ({@link #claim}), whose optimistic lock failure must surface at their
+ * own commit so that {@link JobLifecycle} can try again on fresh data, and the record that a job's
+ * files are gone ({@link #markFilesRemoved}).
+ */
 @ApplicationScoped
-@Transactional
+@Transactional(Transactional.TxType.SUPPORTS)
 public class JobRepository {
 
   @PersistenceContext(unitName = "stevedore")
@@ -36,33 +45,10 @@ public class JobRepository {
   @Resource TransactionSynchronizationRegistry transactions;
 
   /**
-   * Stores a new QUEUED job unless its tenant has its queue quota of jobs waiting already. The
-   * tenant's lock is taken first and held from the count to the commit, so parallel submissions
-   * cannot both take the last place. (Taken after the insert, it would deadlock on PostgreSQL: rows
-   * that reference the tenant, such as a job's callbacks, take a key-share lock on its row that the
-   * other submission's update lock then waits for.) False, with nothing written, when full.
+   * Stores a new QUEUED job (whose spec, as it runs, is {@code spec}) and announces it, in the
+   * caller's transaction: the features that store something with a job (its callbacks) do so in it.
    */
-  public boolean insertWithinQuota(Job job, JobSpec spec) {
-    int maxQueued = tenants.lockQuotas(job.tenantId()).maxQueued();
-    if (countQueued(job.tenantId()) >= maxQueued) {
-      return false;
-    }
-    insert(job, spec);
-    return true;
-  }
-
-  /** The answer to a submission beyond the tenant's queue quota: 429. */
-  static LimitExceededException queueFull(String tenant, int maxQueued) {
-    return new LimitExceededException(
-        "Tenant "
-            + tenant
-            + " has "
-            + maxQueued
-            + " jobs queued, its quota; submit when some have started",
-        30);
-  }
-
-  /** Stores a new QUEUED job (whose spec, as it runs, is {@code spec}) and announces it. */
+  @Transactional(Transactional.TxType.MANDATORY)
   public Job insert(Job job, JobSpec spec) {
     em.persist(job);
     creations.fire(new JobCreating(job.id(), job.tenantId(), spec));
@@ -93,13 +79,6 @@ public class JobRepository {
    */
   public Optional<Job> find(JobId id, Optional<String> tenant) {
     return find(id).filter(job -> tenant.map(job.tenantId()::equals).orElse(true));
-  }
-
-  /** The job with its history loaded, for showing it whole. */
-  public Optional<Job> findWithHistory(JobId id, Optional<String> tenant) {
-    Optional<Job> job = find(id, tenant);
-    job.ifPresent(j -> j.history().size());
-    return job;
   }
 
   public Optional<Job> findByIdempotencyKey(String tenant, String key) {
@@ -141,7 +120,8 @@ public class JobRepository {
   /**
    * QUEUED to STARTING on {@code node}, unless the job's tenant has its running quota of jobs
    * active already: the count and the claim happen under the tenant's lock, so that two nodes
-   * cannot both start the tenant's last allowed job. Empty when the quota is reached.
+   * cannot both start the tenant's last allowed job. Empty when the quota is reached. A transaction
+   * of its own, committed before the dispatcher hands the job to a runner.
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Optional<Job> claim(JobId id, String node, String reason) {
@@ -156,11 +136,6 @@ public class JobRepository {
     // Called on this bean, not through its proxy: one transaction with the lock.
     Outcome claimed = transition(id, JobState.STARTING, reason, job -> job.node(node));
     return Optional.ofNullable(claimed.job());
-  }
-
-  /** The tenants whose active jobs have reached their running quota, over all nodes. */
-  public Set<String> tenantsAtRunningQuota() {
-    return atQuota(activeByTenant(), tenants.maxRunningByTenant(), tenants.defaultMaxRunning());
   }
 
   /** The tenants of {@code quotas} (or with active jobs) whose active jobs reach their quota. */
@@ -196,8 +171,9 @@ public class JobRepository {
 
   /**
    * Applies one state change: checks it against the transition table, lets {@code change} set the
-   * fields that go with it, records it in the history and fires its event. An optimistic lock
-   * failure surfaces here, at the flush, so that the caller can read the job again.
+   * fields that go with it, records it in the history and fires its event. A transaction of its
+   * own: an optimistic lock failure surfaces here, at the flush, so that the caller can read the
+   * job again in a fresh one; a use case that asks for a state change does not hold it back either.
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Outcome transition(JobId id, JobState to, String reason, Consumer<Job> change) {
@@ -334,12 +310,17 @@ public class JobRepository {
         .toList();
   }
 
-  /** Records that the job's files are gone. */
+  /**
+   * Records that the job's files are gone, at once (a transaction of its own): the files went
+   * already, and a cleanup pass over many jobs must not lose what it did when one of them fails.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void markFilesRemoved(JobId id, Instant when) {
     find(id).ifPresent(job -> job.filesRemovedAt(when));
   }
 
   /** Forgets a job and its history. */
+  @Transactional(Transactional.TxType.MANDATORY)
   public void delete(JobId id) {
     find(id).ifPresent(em::remove);
   }

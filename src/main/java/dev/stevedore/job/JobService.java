@@ -2,8 +2,10 @@ package dev.stevedore.job;
 
 import dev.stevedore.core.AccessDeniedException;
 import dev.stevedore.core.ConflictException;
+import dev.stevedore.core.DomainException;
 import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.core.JobId;
+import dev.stevedore.core.LimitExceededException;
 import dev.stevedore.core.NotFoundException;
 import dev.stevedore.core.Role;
 import dev.stevedore.logs.JobLogs;
@@ -14,9 +16,14 @@ import dev.stevedore.security.TenantService;
 import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.OutputArchive;
 import dev.stevedore.workspace.Workspaces;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
 import jakarta.validation.Validator;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +31,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** What the API does with jobs: submit, look up, list, cancel, read logs. */
+/**
+ * What the API does with jobs: submit, look up, list, cancel, read logs.
+ *
+ * <p>Each use case that reads or writes the database is one transaction ({@code @Transactional} on
+ * its method), in which {@link JobRepository} reads and writes. A refusal (a {@link
+ * DomainException}: not found, conflict, refused input, quota) is an answer, not a fault: it
+ * neither dooms the transaction nor records a server incident, and it is made before anything is
+ * written. Two kinds of method have no transaction of their own: those that read one row and then
+ * stream files (outputs, logs), so that no connection is held while a file is copied, and {@link
+ * #cancel}, whose state change commits on its own (see there).
+ */
 @ApplicationScoped
 public class JobService {
+
+  private static final Logger LOG = Logger.getLogger(JobService.class.getName());
 
   @Inject Validator validator;
   @Inject JobLimits limits;
@@ -42,6 +63,9 @@ public class JobService {
   @Inject TenantService tenants;
   @Inject QueueStatus queueStatus;
   @Inject Event<JobSpecChecking> specChecks;
+  @Inject JobService self;
+
+  @Resource TransactionSynchronizationRegistry transactions;
 
   @Inject
   @ConfigProperty(name = "stevedore.jobs.max-spec-bytes", defaultValue = "524288")
@@ -60,14 +84,22 @@ public class JobService {
    * idempotency key, a repeated submission of the same spec returns the job made the first time;
    * the same key with another spec is a conflict.
    */
+  @Transactional(dontRollbackOn = DomainException.class)
   public Submission submit(JobSpec spec, String idempotencyKey, Inputs files) {
     return submitAs(caller.tenantId(), caller.keyId(), spec, idempotencyKey, files);
   }
 
   /**
    * As {@link #submit}, on behalf of a tenant and key given rather than the caller's: for work the
-   * server starts itself, such as a batch's items.
+   * server starts itself, such as a batch's items (in the transaction of the item's start).
+   *
+   * <p>One transaction: the idempotency lookup, the quota count under the tenant's lock and the
+   * insert. The spec is checked whole first, its callbacks' targets included, so that a spec that
+   * cannot run is refused before any input file is written; the inputs are staged before the job is
+   * stored, so that no runner can start it without them, and removed again if the transaction does
+   * not commit.
    */
+  @Transactional(dontRollbackOn = DomainException.class)
   public Submission submitAs(
       String tenant, String keyId, JobSpec spec, String idempotencyKey, Inputs files) {
     JobSpec effective = checked(spec);
@@ -89,33 +121,89 @@ public class JobService {
     int maxQueued = tenants.maxQueued(tenant);
     if (repository.countQueued(tenant) >= maxQueued) {
       // Refused before any input is written; the count that decides is taken again under lock.
-      throw JobRepository.queueFull(tenant, maxQueued);
+      throw queueFull(tenant, maxQueued);
     }
     JobId id = JobId.next();
     Job job = new Job(id, tenant, keyId, effective, json, digest, key, Instant.now());
+    removeFilesUnlessCommitted(id);
     try {
-      // The inputs are in place before the job exists, so no runner can start it without them.
       inputs.stage(workspaces.createInputDir(id), files.files(), files.zip(), effective.prompt());
-      if (!repository.insertWithinQuota(job, effective)) {
-        throw JobRepository.queueFull(tenant, maxQueued);
+      // The tenant's lock is taken after the files (a slow upload holds no lock) but before the
+      // insert, and held from the count to the commit, so that parallel submissions cannot both
+      // take the last place. (Taken after the insert, it would deadlock on PostgreSQL: rows that
+      // reference the tenant, such as a job's callbacks, take a key-share lock on its row that the
+      // other submission's update lock then waits for.)
+      int quota = tenants.lockQuotas(tenant).maxQueued();
+      if (repository.countQueued(tenant) >= quota) {
+        throw queueFull(tenant, quota);
       }
+      repository.insert(job, effective);
     } catch (RuntimeException e) {
       workspaces.deleteJobFiles(id);
-      var winner = key == null ? null : repository.findByIdempotencyKey(tenant, key).orElse(null);
-      if (winner == null) {
+      if (key == null) {
         throw e;
       }
-      // Two submissions with one key raced; the other one stored its job first.
-      return new Submission(replay(winner, digest), false);
+      // Two submissions with one key may have raced, the other one storing its job first (this
+      // one then failed its insert, or found the queue full). A failed insert spoilt this
+      // transaction, which ends rolled back: the winner is read in a transaction of its own.
+      return self.raceLost(tenant, key, digest).orElseThrow(() -> e);
     }
     return new Submission(JobView.of(job, effective, true), true);
   }
 
+  /**
+   * The answer to a submission that lost a race on its idempotency key, read in a transaction of
+   * its own: the job the other submission stored, if it did.
+   */
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = DomainException.class)
+  Optional<Submission> raceLost(String tenant, String key, String digest) {
+    return repository
+        .findByIdempotencyKey(tenant, key)
+        .map(winner -> new Submission(replay(winner, digest), false));
+  }
+
+  /**
+   * Removes the job's files if the transaction that stages them does not commit (a failure at its
+   * end, or a caller's rollback after this use case returned): a job that was never stored leaves
+   * no directory behind.
+   */
+  private void removeFilesUnlessCommitted(JobId id) {
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {
+            // nothing to do before the commit
+          }
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              return;
+            }
+            try {
+              workspaces.deleteJobFiles(id);
+            } catch (RuntimeException e) {
+              LOG.log(
+                  Level.WARNING, "Could not remove the files of job " + id + ", never stored", e);
+            }
+          }
+        });
+  }
+
+  /** The answer to a submission beyond the tenant's queue quota. */
+  static LimitExceededException queueFull(String tenant, int maxQueued) {
+    return new LimitExceededException(
+        "Tenant "
+            + tenant
+            + " has "
+            + maxQueued
+            + " jobs queued, its quota; submit when some have started",
+        30);
+  }
+
+  @Transactional(dontRollbackOn = DomainException.class)
   public JobView get(JobId id) {
-    Job job =
-        repository
-            .findWithHistory(id, caller.tenantScope())
-            .orElseThrow(() -> new JobNotFoundException(id));
+    Job job = visible(id);
     JobView view = JobView.of(job, JobSpecJson.read(job.specJson()), true);
     return job.state() == JobState.QUEUED ? waiting(job, view) : view;
   }
@@ -125,7 +213,9 @@ public class JobService {
    * from the queue and what this node's dispatcher last saw, so that nothing is written per pass.
    */
   private JobView waiting(Job job, JobView view) {
-    Set<String> full = repository.tenantsAtRunningQuota();
+    Set<String> full =
+        JobRepository.atQuota(
+            repository.activeByTenant(), tenants.maxRunningByTenant(), tenants.defaultMaxRunning());
     Instant now = Instant.now();
     if (job.notBefore() != null && job.notBefore().isAfter(now)) {
       return view.waiting("retry backoff until " + job.notBefore(), null);
@@ -166,6 +256,7 @@ public class JobService {
     FULL
   }
 
+  @Transactional(dontRollbackOn = DomainException.class)
   public JobPage list(JobQuery request, ListView view) {
     JobQuery query =
         new JobQuery(
@@ -194,6 +285,10 @@ public class JobService {
   /**
    * Cancels a queued, starting or running job. The dispatcher hears of the change and stops and
    * removes the job's container, if it has one; the answer does not wait for that.
+   *
+   * <p>No transaction of its own: the state change is {@link JobLifecycle}'s, which commits on its
+   * own so that a race lost to another change (the job's end, say) is tried again on fresh data;
+   * the answer is read after it, in a transaction of its own.
    */
   public JobView cancel(JobId id) {
     Job job = visible(id);
@@ -201,13 +296,14 @@ public class JobService {
       throw new AccessDeniedException("A submitter key may cancel only the jobs it submitted");
     }
     lifecycle.transition(id, JobState.CANCELLED, "cancelled by key " + caller.keyName());
-    return get(id);
+    return self.get(id);
   }
 
   /**
    * Forgets an ended job: its files, its history and the job itself. A job that may still run must
    * be cancelled first.
    */
+  @Transactional(dontRollbackOn = DomainException.class)
   public void delete(JobId id) {
     Job job = visible(id);
     if (!job.state().isFinished()) {
@@ -274,12 +370,12 @@ public class JobService {
     return logs.read(id, attempt, selection);
   }
 
+  /** The job a repeated submission made the first time, whole, read in the caller's transaction. */
   private JobView replay(Job existing, String digest) {
     if (!existing.specHash().equals(digest)) {
       throw idempotencyConflict(existing.id());
     }
-    Job job = repository.findWithHistory(existing.id(), Optional.empty()).orElseThrow();
-    return JobView.of(job, JobSpecJson.read(job.specJson()), true);
+    return JobView.of(existing, JobSpecJson.read(existing.specJson()), true);
   }
 
   /**

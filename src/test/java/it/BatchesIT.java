@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -124,6 +127,58 @@ class BatchesIT {
             .post("/api/v1/batches");
     assertEquals(400, refused.statusCode(), refused.body());
     assertEquals(before, batchCount());
+  }
+
+  /**
+   * A template's callback to a target the server may not call refuses the batch before any item's
+   * file is written: no batch, and no batch directory left.
+   */
+  @Test
+  void aRefusedCallbackTargetIsRefusedBeforeAnyItemFileIsWritten() throws IOException {
+    String batch =
+        Json.createObjectBuilder()
+            .add("name", "it-refused-callback")
+            .add(
+                "template",
+                Api.shellSpec("true")
+                    .add(
+                        "callbacks",
+                        Json.createArrayBuilder()
+                            .add(
+                                Json.createObjectBuilder()
+                                    .add("url", "https://169.254.169.254/latest/meta-data")
+                                    .add("secret", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM="))))
+            .build()
+            .toString();
+    int before = batchCount();
+    List<Path> directories = batchDirectories();
+
+    HttpResponse<String> refused =
+        new Multipart()
+            .part("batch", null, "application/json", batch.getBytes(StandardCharsets.UTF_8))
+            .part("item", "a.csv", "text/csv", "alpha\n".getBytes(StandardCharsets.UTF_8))
+            .part("item", "b.csv", "text/csv", "beta\n".getBytes(StandardCharsets.UTF_8))
+            .post("/api/v1/batches");
+
+    assertEquals(400, refused.statusCode(), refused.body());
+    JsonObject problem = Api.json(refused);
+    assertEquals(
+        "template.callbacks[0].url",
+        problem.getJsonArray("errors").getJsonObject(0).getString("field"),
+        problem.toString());
+    assertEquals(before, batchCount(), "no batch was created");
+    assertEquals(directories, batchDirectories(), "no batch directory was left");
+  }
+
+  private static List<Path> batchDirectories() throws IOException {
+    Path batches =
+        Path.of(System.getProperty("stevedore.data.dir", "target/it-data")).resolve("batches");
+    if (!Files.isDirectory(batches)) {
+      return List.of();
+    }
+    try (Stream<Path> dirs = Files.list(batches)) {
+      return dirs.sorted().toList();
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.support.Api;
 import it.support.Multipart;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -119,6 +120,43 @@ class FilesIT {
       assertTrue(all.noneMatch(p -> p.getFileName().toString().startsWith("escaped")));
     }
     assertFalse(Files.exists(Path.of("/etc/escaped.txt")));
+  }
+
+  /**
+   * A callback to a target the server may not call (here the cloud metadata address) refuses the
+   * submission before any of its input files is written: no job, and no job directory left.
+   */
+  @Test
+  void aRefusedCallbackTargetIsRefusedBeforeAnyInputIsWritten() throws IOException {
+    String spec =
+        Api.shellSpec("true")
+            .add(
+                "callbacks",
+                Json.createArrayBuilder()
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("url", "https://169.254.169.254/latest/meta-data")
+                            .add("secret", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM=")))
+            .build()
+            .toString();
+    List<Path> before = jobDirectories();
+    String newestBefore = Api.newestJobId();
+
+    HttpResponse<String> response =
+        new Multipart()
+            .spec(spec)
+            .file("notes.txt", "not to be kept".getBytes(StandardCharsets.UTF_8))
+            .zip(zip(Map.of("a.txt", "nor this")))
+            .post("/api/v1/jobs");
+
+    assertEquals(400, response.statusCode(), response.body());
+    JsonObject problem = json(response);
+    assertEquals(
+        "callbacks[0].url",
+        problem.getJsonArray("errors").getJsonObject(0).getString("field"),
+        problem.toString());
+    assertEquals(newestBefore, Api.newestJobId(), "no job was created");
+    assertEquals(before, jobDirectories(), "no job directory was left");
   }
 
   @Test

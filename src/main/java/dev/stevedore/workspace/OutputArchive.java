@@ -59,6 +59,8 @@ public class OutputArchive {
 
   /** The outputs exceed the configured cap: no archive is written. */
   public static final class OutputsTooLargeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     OutputsTooLargeException(long cap) {
       super("outputs exceed the cap of " + cap + " bytes; no archive was written");
     }

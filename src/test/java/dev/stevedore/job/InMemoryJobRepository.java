@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>A test scripts a concurrent writer with {@link #meanwhile}: it commits between the next
- * change's read and its commit, so that change loses the race. Ids are handed out in ascending
- * order, so the order of submission is the order of age.
+ * change's read and its commit, so that change loses the race; or with {@link #beforeNextClaim}, so
+ * that a claim counts what it wrote. Ids are handed out in ascending order, so the order of
+ * submission is the order of age.
  */
 public class InMemoryJobRepository extends JobRepository {
 
@@ -52,6 +53,8 @@ public class InMemoryJobRepository extends JobRepository {
   private final List<JobStateChanged> events = new ArrayList<>();
   private final List<Set<String>> queueReads = new ArrayList<>();
   private final Deque<Runnable> meanwhile = new ArrayDeque<>();
+  private final Deque<Runnable> beforeClaims = new ArrayDeque<>();
+  private RuntimeException failNextQueueRead;
   private int defaultMaxRunning = 100;
   private int lostRaces;
   private long nextId = 1;
@@ -139,6 +142,13 @@ public class InMemoryJobRepository extends JobRepository {
     return this;
   }
 
+  /** The lifecycle that changes jobs in this store. */
+  public JobLifecycle lifecycle() {
+    JobLifecycle lifecycle = new JobLifecycle();
+    lifecycle.repository = this;
+    return lifecycle;
+  }
+
   /** The tenants' quotas as the tenant service gives them: the ones set here. */
   public TenantService tenants() {
     InMemoryJobRepository store = this;
@@ -170,6 +180,19 @@ public class InMemoryJobRepository extends JobRepository {
    */
   public synchronized void meanwhile(Runnable writer) {
     meanwhile.add(writer);
+  }
+
+  /**
+   * Another writer that commits just before the next claim counts the tenant's active jobs (another
+   * node starting one of the tenant's jobs, say). Scripted writers run in order, one per claim.
+   */
+  public synchronized void beforeNextClaim(Runnable writer) {
+    beforeClaims.add(writer);
+  }
+
+  /** The next read of the queue fails with this, as with a dropped connection. */
+  public synchronized void failNextQueueRead(RuntimeException failure) {
+    failNextQueueRead = failure;
   }
 
   /** The job as stored now, which must exist. */
@@ -242,6 +265,11 @@ public class InMemoryJobRepository extends JobRepository {
   @Override
   public synchronized List<Candidate> nextQueued(Set<String> excluded, int limit) {
     queueReads.add(Set.copyOf(excluded));
+    RuntimeException failure = failNextQueueRead;
+    failNextQueueRead = null;
+    if (failure != null) {
+      throw failure;
+    }
     Instant now = Instant.now();
     return rows.values().stream()
         .filter(j -> j.state() == JobState.QUEUED)
@@ -255,6 +283,13 @@ public class InMemoryJobRepository extends JobRepository {
 
   @Override
   public Optional<Job> claim(JobId id, String node, String reason) {
+    Runnable writer;
+    synchronized (this) {
+      writer = beforeClaims.poll();
+    }
+    if (writer != null) {
+      writer.run();
+    }
     Job queued = find(id).orElse(null);
     if (queued == null) {
       return Optional.empty();

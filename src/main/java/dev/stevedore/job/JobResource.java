@@ -5,7 +5,7 @@ import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.core.JobId;
 import dev.stevedore.core.Role;
 import dev.stevedore.logs.JobLogs;
-import dev.stevedore.rest.FileParts;
+import dev.stevedore.rest.MultipartForm;
 import dev.stevedore.rest.Problem;
 import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.OutputArchive;
@@ -31,11 +31,11 @@ import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -164,35 +164,16 @@ public class JobResource {
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
     uploads.checkDeclaredSize(contentLength);
-    JobSpec spec = null;
-    List<InputStager.Upload> files = new ArrayList<>();
-    InputStream zip = null;
-    for (EntityPart part : parts) {
-      switch (part.getName()) {
-        case "spec" -> {
-          if (spec != null) {
-            throw InvalidInputException.forField("spec", "at most one spec part");
-          }
-          spec = jobs.readSpec(part.getContent());
-          if (spec == null) {
-            throw InvalidInputException.forField("spec", "the 'spec' part is empty");
-          }
-        }
-        case "file" -> files.add(FileParts.upload(part));
-        case "zip" -> {
-          if (zip != null) {
-            throw InvalidInputException.forField("zip", "at most one zip part");
-          }
-          zip = part.getContent();
-        }
-        default ->
-            throw InvalidInputException.forField(
-                part.getName(), "unknown part; expected spec, file or zip");
-      }
-    }
+    MultipartForm form = MultipartForm.read(parts, Set.of("spec", "zip"), Set.of("file"));
+    JobSpec spec = jobs.readSpec(form.required("spec"));
     if (spec == null) {
-      throw InvalidInputException.forField("spec", "the 'spec' part with the job spec is missing");
+      throw InvalidInputException.forField("spec", "the 'spec' part is empty");
     }
+    List<InputStager.Upload> files =
+        form.files("file").stream()
+            .map(f -> new InputStager.Upload(f.fileName(), f.content()))
+            .toList();
+    InputStream zip = form.single("zip").orElse(null);
     JobService.Inputs inputs = new JobService.Inputs(files, zip);
     JobSpec submittedSpec = spec;
     return submitted(

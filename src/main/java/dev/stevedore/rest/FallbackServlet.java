@@ -1,6 +1,5 @@
 package dev.stevedore.rest;
 
-import dev.stevedore.security.SecurityHeaders;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

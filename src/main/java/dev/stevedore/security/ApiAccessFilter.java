@@ -1,6 +1,7 @@
 package dev.stevedore.security;
 
 import dev.stevedore.rest.Problem;
+import dev.stevedore.rest.SecurityHeaders;
 import dev.stevedore.rest.ServletProblems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
 import dev.stevedore.job.JobPage;
 import dev.stevedore.job.JobResource;
 import dev.stevedore.job.JobSpec;

@@ -1,6 +1,6 @@
 package it.client;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
 import dev.stevedore.job.JobPage;
 import dev.stevedore.job.JobResource;
 import dev.stevedore.job.JobSpec;

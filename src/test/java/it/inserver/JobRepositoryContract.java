@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stevedore.core.JobId;
 import dev.stevedore.job.IllegalTransitionException;
 import dev.stevedore.job.Job;
 import dev.stevedore.job.JobFixtures;
 import dev.stevedore.job.JobHistoryEntry;
-import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobQuery;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobRepository.Candidate;

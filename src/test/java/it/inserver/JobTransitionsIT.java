@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.stevedore.core.JobId;
 import dev.stevedore.job.IllegalTransitionException;
 import dev.stevedore.job.Job;
 import dev.stevedore.job.JobFixtures;
 import dev.stevedore.job.JobHistoryEntry;
-import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobRepository.Outcome;
 import dev.stevedore.job.JobState;

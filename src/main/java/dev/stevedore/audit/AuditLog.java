@@ -1,5 +1,6 @@
 package dev.stevedore.audit;
 
+import dev.stevedore.core.DomainException;
 import dev.stevedore.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -134,9 +135,6 @@ public class AuditLog {
   }
 
   private static String outcomeOf(RuntimeException e) {
-    if (e instanceof dev.stevedore.rest.ApiException api) {
-      return "refused-" + api.status();
-    }
-    return "failed";
+    return e instanceof DomainException ? "refused" : "failed";
   }
 }

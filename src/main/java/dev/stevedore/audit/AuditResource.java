@@ -1,7 +1,7 @@
 package dev.stevedore.audit;
 
-import dev.stevedore.rest.InvalidParameterException;
-import dev.stevedore.security.Role;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -38,7 +38,7 @@ public class AuditResource {
       @Parameter(description = "A key id") @QueryParam("actor") String actor,
       @Parameter(description = "1 to 1000") @QueryParam("limit") @DefaultValue("100") int limit) {
     if (limit < 1 || limit > 1000) {
-      throw new InvalidParameterException("limit", "must be between 1 and 1000");
+      throw InvalidInputException.forField("limit", "must be between 1 and 1000");
     }
     return audit.find(since, until, actor, limit);
   }

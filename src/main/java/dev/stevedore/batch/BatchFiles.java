@@ -1,8 +1,8 @@
 package dev.stevedore.batch;
 
-import dev.stevedore.job.JobId;
-import dev.stevedore.rest.InvalidRequestException;
-import dev.stevedore.rest.PayloadTooLargeException;
+import dev.stevedore.core.InputTooLargeException;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.JobId;
 import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +44,7 @@ public class BatchFiles {
             content,
             out,
             maxBytes,
-            () -> new PayloadTooLargeException("The item files are larger than the upload limit"));
+            () -> new InputTooLargeException("The item files are larger than the upload limit"));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot store an input of batch " + batchId, e);
@@ -114,7 +114,7 @@ public class BatchFiles {
         || name.contains("/")
         || name.contains("\\")
         || name.indexOf('\0') >= 0) {
-      throw InvalidRequestException.forField(
+      throw InvalidInputException.forField(
           "item",
           "'" + name + "' is not a plain file name (no directories, at most 255 characters)");
     }

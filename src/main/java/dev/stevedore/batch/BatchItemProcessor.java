@@ -1,7 +1,7 @@
 package dev.stevedore.batch;
 
+import dev.stevedore.core.DomainException;
 import dev.stevedore.job.JobState;
-import dev.stevedore.rest.ApiException;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.enterprise.context.Dependent;
@@ -48,7 +48,7 @@ public class BatchItemProcessor implements ItemProcessor {
       outcome = runner.awaitEnd(runner.jobFor(batch, item));
     } catch (ItemInterruptedException e) {
       return new Result(index, BatchItem.State.PENDING, null, "the batch was stopped");
-    } catch (ApiException refused) {
+    } catch (DomainException refused) {
       // A rule only the job's own submission checks (429s are waited out in jobFor).
       outcome = new ItemRunner.Outcome(JobState.FAILED, null, refused.getMessage());
     } catch (TimeoutException e) {

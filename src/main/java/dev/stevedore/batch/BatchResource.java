@@ -1,10 +1,10 @@
 package dev.stevedore.batch;
 
 import dev.stevedore.audit.AuditLog;
-import dev.stevedore.rest.FileParts;
-import dev.stevedore.rest.InvalidParameterException;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.Role;
+import dev.stevedore.rest.MultipartForm;
 import dev.stevedore.rest.StrictJson;
-import dev.stevedore.security.Role;
 import dev.stevedore.workspace.InputStager;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -26,9 +26,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -118,30 +118,17 @@ public class BatchResource {
           List<EntityPart> parts,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
     uploads.checkDeclaredSize(contentLength);
-    BatchRequest request = null;
-    List<InputStager.Upload> files = new ArrayList<>();
-    for (EntityPart part : parts) {
-      switch (part.getName()) {
-        case "batch" -> {
-          if (request != null) {
-            throw new InvalidParameterException("batch", "at most one batch part");
-          }
-          request = readBatch(part.getContent());
-          if (request == null) {
-            throw new InvalidParameterException("batch", "the 'batch' part is empty");
-          }
-        }
-        case "item" -> files.add(FileParts.upload(part));
-        default ->
-            throw new InvalidParameterException(
-                part.getName(), "unknown part; expected batch or item");
-      }
-    }
+    MultipartForm form = MultipartForm.read(parts, Set.of("batch"), Set.of("item"));
+    BatchRequest request = readBatch(form.required("batch"));
     if (request == null) {
-      throw new InvalidParameterException("batch", "the 'batch' part is missing");
+      throw InvalidInputException.forField("batch", "the 'batch' part is empty");
     }
+    List<InputStager.Upload> files =
+        form.files("item").stream()
+            .map(f -> new InputStager.Upload(f.fileName(), f.content()))
+            .toList();
     if (files.isEmpty()) {
-      throw new InvalidParameterException("item", "at least one 'item' file part is needed");
+      throw InvalidInputException.forField("item", "at least one 'item' file part is needed");
     }
     BatchRequest submitted = request;
     return created(
@@ -154,7 +141,7 @@ public class BatchResource {
   public List<BatchView> list(
       @Parameter(description = "1 to 100") @QueryParam("limit") @DefaultValue("20") int limit) {
     if (limit < 1 || limit > 100) {
-      throw new InvalidParameterException("limit", "must be between 1 and 100");
+      throw InvalidInputException.forField("limit", "must be between 1 and 100");
     }
     return batches.list(limit);
   }

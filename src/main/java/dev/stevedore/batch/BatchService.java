@@ -1,8 +1,12 @@
 package dev.stevedore.batch;
 
+import dev.stevedore.core.AccessDeniedException;
+import dev.stevedore.core.Ids;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.Role;
 import dev.stevedore.job.IllegalTransitionException;
 import dev.stevedore.job.Job;
-import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobNotFoundException;
 import dev.stevedore.job.JobRepository;
@@ -10,11 +14,8 @@ import dev.stevedore.job.JobService;
 import dev.stevedore.job.JobSpec;
 import dev.stevedore.job.JobSpecJson;
 import dev.stevedore.job.JobState;
-import dev.stevedore.rest.InvalidRequestException;
 import dev.stevedore.rest.Violations;
-import dev.stevedore.security.AccessDeniedException;
 import dev.stevedore.security.Caller;
-import dev.stevedore.security.Role;
 import dev.stevedore.workspace.InputStager;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
@@ -60,22 +61,22 @@ public class BatchService {
     JobSpec template;
     try {
       template = jobs.checked(checked.template());
-    } catch (InvalidRequestException e) {
+    } catch (InvalidInputException e) {
       throw e.prefixed("template");
     }
     List<BatchRequest.ItemOverrides> items = items(checked, uploads);
-    String id = JobId.next().value();
+    String id = Ids.next();
     int retries = orDefault(checked.itemRetries(), 0);
     for (int i = 0; i < items.size(); i++) {
       JobSpec spec;
       try {
         spec = jobs.checked(ItemSpecs.of(template, id, checked.name(), i, retries, items.get(i)));
-      } catch (InvalidRequestException e) {
+      } catch (InvalidInputException e) {
         throw e.prefixed("items[" + i + "]");
       }
       String input = uploads.isEmpty() ? null : BatchFiles.checkedName(uploads.get(i).name());
       if (spec.prompt() != null && InputStager.PROMPT_FILE.equals(input)) {
-        throw InvalidRequestException.forField(
+        throw InvalidInputException.forField(
             "items[" + i + "]",
             "its file is named " + InputStager.PROMPT_FILE + "; it would hide the prompt");
       }
@@ -161,8 +162,7 @@ public class BatchService {
     Batch batch = operable(id);
     BatchStatus status = status(batch);
     if (status != BatchStatus.STARTING && status != BatchStatus.STARTED) {
-      throw new BatchExceptions.WrongState(
-          id, status.name(), "only a running batch can be stopped");
+      throw BatchExceptions.wrongState(id, status.name(), "only a running batch can be stopped");
     }
     store.stopRequested(id, true);
     operator().stop(batch.executionId());
@@ -180,7 +180,7 @@ public class BatchService {
     Batch batch = operable(id);
     BatchStatus status = status(batch);
     if (status != BatchStatus.STOPPED && status != BatchStatus.FAILED) {
-      throw new BatchExceptions.WrongState(
+      throw BatchExceptions.wrongState(
           id, status.name(), "only a STOPPED or FAILED batch can be restarted");
     }
     Set<String> cancelled = new HashSet<>();
@@ -204,7 +204,7 @@ public class BatchService {
     Batch batch = operable(id);
     BatchStatus status = status(batch);
     if (status != BatchStatus.STOPPED && status != BatchStatus.FAILED) {
-      throw new BatchExceptions.WrongState(
+      throw BatchExceptions.wrongState(
           id, status.name(), "only a STOPPED or FAILED batch can be abandoned");
     }
     operator().abandon(batch.executionId());
@@ -216,7 +216,7 @@ public class BatchService {
   }
 
   Batch visible(String id) {
-    return store.find(id, caller.tenantScope()).orElseThrow(() -> new BatchExceptions.NotFound(id));
+    return store.find(id, caller.tenantScope()).orElseThrow(() -> BatchExceptions.notFound(id));
   }
 
   private Batch operable(String id) {
@@ -225,7 +225,7 @@ public class BatchService {
       throw new AccessDeniedException("A submitter key may operate only the batches it submitted");
     }
     if (batch.executionId() == null) {
-      throw new BatchExceptions.WrongState(id, "STARTING", "try again in a moment");
+      throw BatchExceptions.wrongState(id, "STARTING", "try again in a moment");
     }
     return batch;
   }
@@ -300,16 +300,16 @@ public class BatchService {
     List<BatchRequest.ItemOverrides> given = request.items() == null ? List.of() : request.items();
     if (uploads.isEmpty()) {
       if (given.isEmpty()) {
-        throw InvalidRequestException.forField("items", "must hold at least one item");
+        throw InvalidInputException.forField("items", "must hold at least one item");
       }
       return given;
     }
     if (uploads.size() > BatchRequest.MAX_ITEMS) {
-      throw InvalidRequestException.forField(
+      throw InvalidInputException.forField(
           "item", "at most " + BatchRequest.MAX_ITEMS + " files, one per item");
     }
     if (!given.isEmpty() && given.size() != uploads.size()) {
-      throw InvalidRequestException.forField(
+      throw InvalidInputException.forField(
           "items",
           "with files, give no items or one per file ("
               + uploads.size()

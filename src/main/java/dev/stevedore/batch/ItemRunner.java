@@ -1,8 +1,8 @@
 package dev.stevedore.batch;
 
+import dev.stevedore.core.LimitExceededException;
 import dev.stevedore.job.JobState;
 import dev.stevedore.job.JobStateChanged;
-import dev.stevedore.rest.TooManyRequestsException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -48,7 +48,7 @@ public class ItemRunner {
     while (true) {
       try {
         return itemJobs.start(batch, item);
-      } catch (TooManyRequestsException e) {
+      } catch (LimitExceededException e) {
         // The tenant's queue is full: wait for room like any client would.
         LOG.fine(() -> "Batch " + batch.id() + " waits for queue room: " + e.getMessage());
         sleep(5);

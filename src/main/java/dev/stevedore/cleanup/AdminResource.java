@@ -1,8 +1,8 @@
 package dev.stevedore.cleanup;
 
 import dev.stevedore.audit.AuditLog;
-import dev.stevedore.rest.InvalidParameterException;
-import dev.stevedore.security.Role;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -42,7 +42,7 @@ public class AdminResource {
           Instant finishedBefore) {
     Instant cutoff = finishedBefore == null ? retention.defaultCutoff() : finishedBefore;
     if (cutoff.isAfter(Instant.now())) {
-      throw new InvalidParameterException("finishedBefore", "must not be in the future");
+      throw InvalidInputException.forField("finishedBefore", "must not be in the future");
     }
     return audit.record("cleanup", "finishedBefore=" + cutoff, () -> retention.clean(cutoff));
   }

@@ -1,6 +1,6 @@
 package dev.stevedore.cleanup;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.workspace.Workspaces;
 import jakarta.annotation.PreDestroy;

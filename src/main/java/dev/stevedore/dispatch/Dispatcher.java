@@ -1,12 +1,12 @@
 package dev.stevedore.dispatch;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobState;
 import dev.stevedore.job.JobStateChanged;
 import dev.stevedore.job.QueueStatus;
-import dev.stevedore.node.NodeIdentity;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.security.TenantService;

@@ -1,14 +1,14 @@
 package dev.stevedore.dispatch;
 
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.LogText;
+import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.job.Job;
-import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobSpec;
 import dev.stevedore.job.JobState;
 import dev.stevedore.logs.JobLogs;
-import dev.stevedore.logs.LogText;
-import dev.stevedore.node.NodeIdentity;
 import dev.stevedore.runtime.ContainerExit;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;

@@ -1,11 +1,11 @@
 package dev.stevedore.dispatch;
 
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.job.Job;
-import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobState;
-import dev.stevedore.node.NodeIdentity;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.ManagedContainer;

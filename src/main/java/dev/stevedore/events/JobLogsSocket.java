@@ -1,7 +1,7 @@
 package dev.stevedore.events;
 
+import dev.stevedore.core.JobId;
 import dev.stevedore.job.Job;
-import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.logs.JobLogs;
 import dev.stevedore.security.Tickets;

@@ -1,6 +1,6 @@
 package dev.stevedore.events;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobStateChanged;
 import dev.stevedore.logs.LiveLogs;

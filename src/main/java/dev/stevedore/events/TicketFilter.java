@@ -1,11 +1,11 @@
 package dev.stevedore.events;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.rest.Problem;
+import dev.stevedore.rest.SecurityHeaders;
 import dev.stevedore.rest.ServletProblems;
 import dev.stevedore.security.OriginPolicy;
-import dev.stevedore.security.SecurityHeaders;
 import dev.stevedore.security.Tickets;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  */
 @WebFilter("/ws/*")
 public class TicketFilter extends HttpFilter {
+  private static final long serialVersionUID = 1L;
 
   private static final Pattern JOB_LOGS = Pattern.compile("/ws/jobs/([^/]+)/logs");
   private static final String EVENTS = "/ws/events";

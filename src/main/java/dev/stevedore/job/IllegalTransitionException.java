@@ -1,21 +1,21 @@
 package dev.stevedore.job;
 
-import dev.stevedore.rest.ApiException;
+import dev.stevedore.core.ConflictException;
+import dev.stevedore.core.JobId;
 import java.util.Locale;
 
-/** A state change the transition table does not allow: 409. */
-public class IllegalTransitionException extends ApiException {
+/** A state change the transition table does not allow. */
+public class IllegalTransitionException extends ConflictException {
+  private static final long serialVersionUID = 1L;
 
   private final JobState from;
   private final JobState to;
 
   public IllegalTransitionException(JobId job, JobState from, JobState to) {
     super(
-        409,
         "illegal-transition",
         "The job is not in a state that allows this",
-        "Job " + job + " is " + from + "; it cannot become " + to + describeAllowed(from),
-        java.util.List.of());
+        "Job " + job + " is " + from + "; it cannot become " + to + describeAllowed(from));
     this.from = from;
     this.to = to;
   }

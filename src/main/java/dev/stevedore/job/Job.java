@@ -1,5 +1,6 @@
 package dev.stevedore.job;
 
+import dev.stevedore.core.JobId;
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;

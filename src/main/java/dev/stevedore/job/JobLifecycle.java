@@ -1,5 +1,6 @@
 package dev.stevedore.job;
 
+import dev.stevedore.core.JobId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;

@@ -1,7 +1,7 @@
 package dev.stevedore.job;
 
-import dev.stevedore.rest.InvalidRequestException;
-import dev.stevedore.rest.Problem.FieldError;
+import dev.stevedore.core.FieldError;
+import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.runtime.ImagePolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -129,7 +129,7 @@ public class JobLimits {
       atMost(errors, "retry.maxAttempts", retry.maxAttempts(), maxAttempts);
     }
     if (!errors.isEmpty()) {
-      throw InvalidRequestException.of(errors);
+      throw InvalidInputException.of(errors);
     }
     return new JobSpec(
         spec.name(),

@@ -1,11 +1,13 @@
 package dev.stevedore.job;
 
-import dev.stevedore.rest.ApiException;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.NotFoundException;
 
 /** No job with this id (for this caller): 404. */
-public class JobNotFoundException extends ApiException {
+public class JobNotFoundException extends NotFoundException {
+  private static final long serialVersionUID = 1L;
 
   public JobNotFoundException(JobId id) {
-    super(404, "job-not-found", "No such job", "There is no job with id " + id);
+    super("job", "There is no job with id " + id);
   }
 }

@@ -1,6 +1,7 @@
 package dev.stevedore.job;
 
-import dev.stevedore.rest.TooManyRequestsException;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.LimitExceededException;
 import dev.stevedore.security.TenantService;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,8 +52,8 @@ public class JobRepository {
   }
 
   /** The answer to a submission beyond the tenant's queue quota: 429. */
-  static TooManyRequestsException queueFull(String tenant, int maxQueued) {
-    return new TooManyRequestsException(
+  static LimitExceededException queueFull(String tenant, int maxQueued) {
+    return new LimitExceededException(
         "Tenant "
             + tenant
             + " has "

@@ -1,11 +1,12 @@
 package dev.stevedore.job;
 
 import dev.stevedore.audit.AuditLog;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.Role;
 import dev.stevedore.logs.JobLogs;
-import dev.stevedore.rest.FileParts;
-import dev.stevedore.rest.InvalidParameterException;
+import dev.stevedore.rest.MultipartForm;
 import dev.stevedore.rest.Problem;
-import dev.stevedore.security.Role;
 import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.OutputArchive;
 import jakarta.annotation.security.RolesAllowed;
@@ -30,11 +31,11 @@ import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -163,35 +164,16 @@ public class JobResource {
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
     uploads.checkDeclaredSize(contentLength);
-    JobSpec spec = null;
-    List<InputStager.Upload> files = new ArrayList<>();
-    InputStream zip = null;
-    for (EntityPart part : parts) {
-      switch (part.getName()) {
-        case "spec" -> {
-          if (spec != null) {
-            throw new InvalidParameterException("spec", "at most one spec part");
-          }
-          spec = jobs.readSpec(part.getContent());
-          if (spec == null) {
-            throw new InvalidParameterException("spec", "the 'spec' part is empty");
-          }
-        }
-        case "file" -> files.add(FileParts.upload(part));
-        case "zip" -> {
-          if (zip != null) {
-            throw new InvalidParameterException("zip", "at most one zip part");
-          }
-          zip = part.getContent();
-        }
-        default ->
-            throw new InvalidParameterException(
-                part.getName(), "unknown part; expected spec, file or zip");
-      }
-    }
+    MultipartForm form = MultipartForm.read(parts, Set.of("spec", "zip"), Set.of("file"));
+    JobSpec spec = jobs.readSpec(form.required("spec"));
     if (spec == null) {
-      throw new InvalidParameterException("spec", "the 'spec' part with the job spec is missing");
+      throw InvalidInputException.forField("spec", "the 'spec' part is empty");
     }
+    List<InputStager.Upload> files =
+        form.files("file").stream()
+            .map(f -> new InputStager.Upload(f.fileName(), f.content()))
+            .toList();
+    InputStream zip = form.single("zip").orElse(null);
     JobService.Inputs inputs = new JobService.Inputs(files, zip);
     JobSpec submittedSpec = spec;
     return submitted(
@@ -242,10 +224,10 @@ public class JobResource {
           @DefaultValue("summary")
           JobService.ListView view) {
     if (limit < 1 || limit > MAX_PAGE) {
-      throw new InvalidParameterException("limit", "must be between 1 and " + MAX_PAGE);
+      throw InvalidInputException.forField("limit", "must be between 1 and " + MAX_PAGE);
     }
     if (namePrefix != null && !NAME_PREFIX.matcher(namePrefix).matches()) {
-      throw new InvalidParameterException(
+      throw InvalidInputException.forField(
           "namePrefix", "must be 1-200 letters, digits, '.', '_' or '-'");
     }
     return jobs.list(
@@ -391,7 +373,7 @@ public class JobResource {
           @DefaultValue("false")
           boolean timestamps) {
     if (tail != null && tail < 0) {
-      throw new InvalidParameterException("tail", "must not be negative");
+      throw InvalidInputException.forField("tail", "must not be negative");
     }
     return jobs.logs(id, new JobLogs.Selection(attempt, stream, tail, timestamps));
   }
@@ -401,7 +383,7 @@ public class JobResource {
     for (String label : labels) {
       int equals = label.indexOf('=');
       if (equals <= 0) {
-        throw new InvalidParameterException("label", "'" + label + "' is not key=value");
+        throw InvalidInputException.forField("label", "'" + label + "' is not key=value");
       }
       filter.put(label.substring(0, equals), label.substring(equals + 1));
     }

@@ -1,13 +1,15 @@
 package dev.stevedore.job;
 
+import dev.stevedore.core.AccessDeniedException;
+import dev.stevedore.core.ConflictException;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.NotFoundException;
+import dev.stevedore.core.Role;
 import dev.stevedore.logs.JobLogs;
-import dev.stevedore.rest.ApiException;
-import dev.stevedore.rest.InvalidRequestException;
 import dev.stevedore.rest.StrictJson;
 import dev.stevedore.rest.Violations;
-import dev.stevedore.security.AccessDeniedException;
 import dev.stevedore.security.Caller;
-import dev.stevedore.security.Role;
 import dev.stevedore.security.TenantService;
 import dev.stevedore.workspace.InputStager;
 import dev.stevedore.workspace.OutputArchive;
@@ -73,7 +75,7 @@ public class JobService {
     long bytes = json.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > maxSpecBytes) {
       // A batch's items reach here without passing the request's size check.
-      throw InvalidRequestException.forField(
+      throw InvalidInputException.forField(
           "spec", "is " + bytes + " bytes as JSON; this server accepts at most " + maxSpecBytes);
     }
     String digest = JobSpecJson.digest(json);
@@ -209,7 +211,7 @@ public class JobService {
   public void delete(JobId id) {
     Job job = visible(id);
     if (!job.state().isFinished()) {
-      throw new JobNotFinishedException(id, job.state());
+      throw notFinished(id, job.state());
     }
     workspaces.deleteJobFiles(id);
     repository.delete(id);
@@ -219,7 +221,7 @@ public class JobService {
   public java.nio.file.Path outputArchive(JobId id) {
     requireFiles(id);
     if (!outputs.exists(id)) {
-      throw new OutputsNotFoundException(id, "the job has no outputs archive (yet)");
+      throw outputsNotFound(id, "the job has no outputs archive (yet)");
     }
     return outputs.zip(id);
   }
@@ -229,15 +231,14 @@ public class JobService {
     requireFiles(id);
     return outputs
         .list(id)
-        .orElseThrow(
-            () -> new OutputsNotFoundException(id, "the job has no outputs archive (yet)"));
+        .orElseThrow(() -> outputsNotFound(id, "the job has no outputs archive (yet)"));
   }
 
   /** Checks that the outputs archive holds {@code path}, as a file. */
   public void requireOutputFile(JobId id, String path) {
     requireFiles(id);
     if (!outputs.has(id, path)) {
-      throw new OutputsNotFoundException(id, "the job's outputs hold no file '" + path + "'");
+      throw outputsNotFound(id, "the job's outputs hold no file '" + path + "'");
     }
   }
 
@@ -257,8 +258,7 @@ public class JobService {
   private Job requireFiles(JobId id) {
     Job job = visible(id);
     if (job.filesRemovedAt() != null) {
-      throw new OutputsNotFoundException(
-          id, "the job's files were removed at " + job.filesRemovedAt());
+      throw outputsNotFound(id, "the job's files were removed at " + job.filesRemovedAt());
     }
     return job;
   }
@@ -268,7 +268,7 @@ public class JobService {
     Job job = requireFiles(id);
     int attempt = selection.attempt() == null ? job.attempt() : selection.attempt();
     if (attempt < 1 || attempt > job.attempt()) {
-      throw InvalidRequestException.forField(
+      throw InvalidInputException.forField(
           "attempt", "must be between 1 and " + job.attempt() + " for this job");
     }
     return logs.read(id, attempt, selection);
@@ -276,7 +276,7 @@ public class JobService {
 
   private JobView replay(Job existing, String digest) {
     if (!existing.specHash().equals(digest)) {
-      throw new IdempotencyConflictException(existing.id());
+      throw idempotencyConflict(existing.id());
     }
     Job job = repository.findWithHistory(existing.id(), Optional.empty()).orElseThrow();
     return JobView.of(job, JobSpecJson.read(job.specJson()), true);
@@ -298,37 +298,29 @@ public class JobService {
     }
     String trimmed = key.trim();
     if (trimmed.length() > 200) {
-      throw InvalidRequestException.forField("Idempotency-Key", "must be at most 200 characters");
+      throw InvalidInputException.forField("Idempotency-Key", "must be at most 200 characters");
     }
     return trimmed;
   }
 
-  /** Deleting a job that may still run: 409. */
-  public static class JobNotFinishedException extends ApiException {
-    JobNotFinishedException(JobId id, JobState state) {
-      super(
-          409,
-          "job-not-finished",
-          "The job has not ended",
-          "Job " + id + " is " + state + "; cancel it before deleting it");
-    }
+  /** Deleting a job that may still run. */
+  static ConflictException notFinished(JobId id, JobState state) {
+    return new ConflictException(
+        "job-not-finished",
+        "The job has not ended",
+        "Job " + id + " is " + state + "; cancel it before deleting it");
   }
 
-  /** No outputs (yet, or any more), or no such output file: 404. */
-  public static class OutputsNotFoundException extends ApiException {
-    OutputsNotFoundException(JobId id, String why) {
-      super(404, "output-not-found", "No such output", "Job " + id + ": " + why);
-    }
+  /** No outputs (yet, or any more), or no such output file. */
+  static NotFoundException outputsNotFound(JobId id, String why) {
+    return new NotFoundException("output", "Job " + id + ": " + why);
   }
 
-  /** The same idempotency key came with another spec: 409. */
-  public static class IdempotencyConflictException extends ApiException {
-    IdempotencyConflictException(JobId existing) {
-      super(
-          409,
-          "idempotency-conflict",
-          "The idempotency key was used for another job",
-          "Idempotency-Key was already used to submit job " + existing + " with a different spec");
-    }
+  /** The same idempotency key came with another spec. */
+  static ConflictException idempotencyConflict(JobId existing) {
+    return new ConflictException(
+        "idempotency-conflict",
+        "The idempotency key was used for another job",
+        "Idempotency-Key was already used to submit job " + existing + " with a different spec");
   }
 }

@@ -1,5 +1,6 @@
 package dev.stevedore.job;
 
+import dev.stevedore.core.JobId;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -8,6 +8,7 @@ import static dev.stevedore.job.JobState.STARTING;
 import static dev.stevedore.job.JobState.SUCCEEDED;
 import static dev.stevedore.job.JobState.TIMED_OUT;
 
+import dev.stevedore.core.JobId;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;

@@ -1,6 +1,7 @@
 package dev.stevedore.job;
 
-import dev.stevedore.rest.InvalidParameterException;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.JobId;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -28,6 +29,6 @@ public record PageCursor(JobId after) {
     } catch (IllegalArgumentException malformed) {
       // Reported below.
     }
-    throw new InvalidParameterException("cursor", "not a cursor returned by this API");
+    throw InvalidInputException.forField("cursor", "not a cursor returned by this API");
   }
 }

@@ -1,6 +1,7 @@
 package dev.stevedore.logs;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.LogText;
 import dev.stevedore.runtime.LogSink;
 import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;

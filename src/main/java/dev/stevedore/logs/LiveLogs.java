@@ -1,6 +1,6 @@
 package dev.stevedore.logs;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package dev.stevedore.node;
 
-import dev.stevedore.security.Role;
+import dev.stevedore.core.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

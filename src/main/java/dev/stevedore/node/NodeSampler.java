@@ -1,9 +1,10 @@
 package dev.stevedore.node;
 
+import dev.stevedore.core.LogText;
+import dev.stevedore.core.NodeIdentity;
+import dev.stevedore.core.UnavailableException;
 import dev.stevedore.dispatch.Dispatcher;
 import dev.stevedore.job.JobRepository;
-import dev.stevedore.logs.LogText;
-import dev.stevedore.rest.ApiException;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.EngineInfo;
 import dev.stevedore.workspace.Workspaces;
@@ -95,7 +96,11 @@ public class NodeSampler {
   public NodeStatus status() {
     Sample sample = latest;
     if (sample == null) {
-      throw new NotSampledYet();
+      // Asked just after start-up: ask again.
+      throw new UnavailableException(
+          "node-not-sampled",
+          "The node's resources are not sampled yet",
+          "The server has just started; ask again in a few seconds");
     }
     int running = dispatcher.running();
     int slots = dispatcher.maxConcurrent();
@@ -150,17 +155,6 @@ public class NodeSampler {
   /** The capacity figure, 0 until the first sample. */
   public double capacity() {
     return latest == null ? 0 : status().capacity();
-  }
-
-  /** Asked before the first sample, just after start-up: 503, ask again. */
-  static class NotSampledYet extends ApiException {
-    NotSampledYet() {
-      super(
-          503,
-          "node-not-sampled",
-          "The node's resources are not sampled yet",
-          "The server has just started; ask again in a few seconds");
-    }
   }
 
   private void sampleQuietly() {

@@ -1,6 +1,5 @@
 package dev.stevedore.rest;
 
-import dev.stevedore.security.SecurityHeaders;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -16,6 +15,7 @@ import jakarta.ws.rs.core.Response;
  */
 @WebServlet("/")
 public class FallbackServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) {

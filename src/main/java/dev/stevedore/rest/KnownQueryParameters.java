@@ -1,5 +1,7 @@
 package dev.stevedore.rest;
 
+import dev.stevedore.core.FieldError;
+import dev.stevedore.core.InvalidInputException;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Priorities;
@@ -93,9 +95,9 @@ public class KnownQueryParameters implements DynamicFeature {
           known.isEmpty()
               ? "this request takes no query parameters"
               : "known here: " + known.stream().collect(Collectors.joining(", "));
-      throw InvalidRequestException.of(
+      throw InvalidInputException.of(
           unknown.stream()
-              .map(name -> new Problem.FieldError(name, "unknown query parameter; " + accepted))
+              .map(name -> new FieldError(name, "unknown query parameter; " + accepted))
               .toList());
     }
   }

@@ -1,5 +1,6 @@
 package dev.stevedore.rest;
 
+import dev.stevedore.core.FieldError;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.util.List;
 
@@ -23,7 +24,4 @@ public record Problem(
     List<FieldError> errors) {
 
   public static final String MEDIA_TYPE = "application/problem+json";
-
-  /** One invalid field of a request: its path in the request and what is wrong with it. */
-  public record FieldError(String field, String message) {}
 }

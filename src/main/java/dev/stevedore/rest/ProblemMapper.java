@@ -1,5 +1,13 @@
 package dev.stevedore.rest;
 
+import dev.stevedore.core.AccessDeniedException;
+import dev.stevedore.core.ConflictException;
+import dev.stevedore.core.DomainException;
+import dev.stevedore.core.FieldError;
+import dev.stevedore.core.InputTooLargeException;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.LimitExceededException;
+import dev.stevedore.core.UnavailableException;
 import jakarta.json.bind.JsonbException;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.NotFoundException;
@@ -13,6 +21,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -33,16 +42,55 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
   @Context UriInfo uriInfo;
 
+  /**
+   * The one table from what went wrong to how the API answers it: status, problem type (after
+   * {@value #TYPE_PREFIX}) and title. The first rule whose class matches wins.
+   */
+  private static final List<Rule<?>> RULES =
+      List.of(
+          new Rule<>(
+              InvalidInputException.class,
+              400,
+              e -> "invalid-request",
+              e -> "The request is not valid"),
+          new Rule<>(
+              AccessDeniedException.class, 403, e -> "forbidden", e -> "Not allowed for this key"),
+          new Rule<>(
+              dev.stevedore.core.NotFoundException.class,
+              404,
+              e -> e.thing() + "-not-found",
+              e -> "No such " + e.thing()),
+          new Rule<>(
+              ConflictException.class, 409, ConflictException::reason, ConflictException::summary),
+          new Rule<>(
+              InputTooLargeException.class,
+              413,
+              e -> "payload-too-large",
+              e -> "The request is too large"),
+          new Rule<>(
+              LimitExceededException.class,
+              429,
+              e -> "too-many-requests",
+              e -> "Too many requests"),
+          new Rule<>(
+              UnavailableException.class,
+              503,
+              UnavailableException::reason,
+              UnavailableException::summary));
+
+  private record Rule<E extends DomainException>(
+      Class<E> type, int status, Function<E, String> slug, Function<E, String> title) {
+
+    Response answer(ProblemMapper mapper, DomainException failure) {
+      E e = type.cast(failure);
+      return mapper.problem(status, slug.apply(e), title.apply(e), e.getMessage(), e.errors());
+    }
+  }
+
   @Override
   public Response toResponse(Throwable failure) {
-    if (failure instanceof TooManyRequestsException e) {
-      return Response.fromResponse(
-              problem(e.status(), e.slug(), e.title(), e.getMessage(), e.errors()))
-          .header("Retry-After", e.retryAfterSeconds())
-          .build();
-    }
-    if (failure instanceof ApiException e) {
-      return problem(e.status(), e.slug(), e.title(), e.getMessage(), e.errors());
+    if (failure instanceof DomainException e) {
+      return fromDomain(e);
     }
     if (failure instanceof InvalidParameterException e) {
       return problem(
@@ -50,10 +98,15 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
           "invalid-request",
           "The request is not valid",
           e.getMessage(),
-          List.of(new Problem.FieldError(e.parameter(), e.getMessage())));
+          List.of(new FieldError(e.parameter(), e.getMessage())));
     }
     if (failure instanceof NotFoundException && failure.getCause() != null) {
       // Jakarta REST reports a path or query parameter it could not convert as a 404.
+      for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof InvalidInputException refused) {
+          return fromDomain(refused);
+        }
+      }
       return problem(
           400,
           "invalid-request",
@@ -76,6 +129,18 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         "The server failed to handle the request; the server log names it by reference "
             + reference,
         List.of());
+  }
+
+  private Response fromDomain(DomainException failure) {
+    for (Rule<?> rule : RULES) {
+      if (rule.type().isInstance(failure)) {
+        Response answer = rule.answer(this, failure);
+        return failure instanceof LimitExceededException limit
+            ? Response.fromResponse(answer).header("Retry-After", limit.retryAfterSeconds()).build()
+            : answer;
+      }
+    }
+    throw new IllegalStateException("no problem rule for " + failure.getClass());
   }
 
   private Response fromWebApplicationException(WebApplicationException e) {
@@ -106,7 +171,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
    */
   private Response unreadableBody(Throwable failure) {
     String detail = "The body is not JSON of the expected shape: a value has the wrong type";
-    List<Problem.FieldError> errors = List.of();
+    List<FieldError> errors = List.of();
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof JsonParsingException parsing && parsing.getLocation() != null) {
         detail =
@@ -120,7 +185,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
       Matcher unknown = t.getMessage() == null ? null : UNKNOWN_PROPERTY.matcher(t.getMessage());
       if (unknown != null && unknown.find()) {
         detail = "The body has a field the request does not know: " + unknown.group(1);
-        errors = List.of(new Problem.FieldError(unknown.group(1), "unknown field"));
+        errors = List.of(new FieldError(unknown.group(1), "unknown field"));
         break;
       }
     }
@@ -128,7 +193,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
   }
 
   private Response problem(
-      int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
+      int status, String slug, String title, String detail, List<FieldError> errors) {
     return Response.status(status)
         .type(Problem.MEDIA_TYPE)
         .entity(problemBody(status, slug, title, detail, errors))
@@ -136,7 +201,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
   }
 
   private Problem problemBody(
-      int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
+      int status, String slug, String title, String detail, List<FieldError> errors) {
     String instance = uriInfo == null ? null : uriInfo.getRequestUri().getRawPath();
     return new Problem(
         TYPE_PREFIX + slug, title, status, detail, instance, errors.isEmpty() ? null : errors);

@@ -1,6 +1,6 @@
 package dev.stevedore.rest;
 
-import dev.stevedore.security.Role;
+import dev.stevedore.core.Role;
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;

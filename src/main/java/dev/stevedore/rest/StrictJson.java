@@ -1,5 +1,8 @@
 package dev.stevedore.rest;
 
+import dev.stevedore.core.FieldError;
+import dev.stevedore.core.InputTooLargeException;
+import dev.stevedore.core.InvalidInputException;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
@@ -50,12 +53,12 @@ public final class StrictJson {
       throw new JsonbException(e.getMessage(), e);
     }
     if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-      throw InvalidRequestException.forField(what, "must be a JSON object");
+      throw InvalidInputException.forField(what, "must be a JSON object");
     }
-    List<Problem.FieldError> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     check(value, type, "", errors);
     if (!errors.isEmpty()) {
-      throw InvalidRequestException.of(errors);
+      throw InvalidInputException.of(errors);
     }
     return JsonbConfigResolver.JSONB.fromJson(new ByteArrayInputStream(bytes), type);
   }
@@ -66,7 +69,7 @@ public final class StrictJson {
     try {
       for (int n; (n = body.read(buffer)) > 0; ) {
         if (out.size() + (long) n > maxBytes) {
-          throw new PayloadTooLargeException(
+          throw new InputTooLargeException(
               what, "is larger than " + maxBytes + " bytes, the most this server accepts");
         }
         out.write(buffer, 0, n);
@@ -78,7 +81,7 @@ public final class StrictJson {
   }
 
   /** Adds an error for each value under {@code value} whose JSON type {@code type} cannot take. */
-  static void check(JsonValue value, Type type, String field, List<Problem.FieldError> errors) {
+  static void check(JsonValue value, Type type, String field, List<FieldError> errors) {
     if (value.getValueType() == JsonValue.ValueType.NULL) {
       return; // absent; Bean Validation says whether it may be
     }
@@ -86,7 +89,7 @@ public final class StrictJson {
       Type[] args = generic.getActualTypeArguments();
       if (Collection.class.isAssignableFrom(raw)) {
         if (!(value instanceof JsonArray array)) {
-          errors.add(new Problem.FieldError(field, "must be an array"));
+          errors.add(new FieldError(field, "must be an array"));
           return;
         }
         for (int i = 0; i < array.size(); i++) {
@@ -94,7 +97,7 @@ public final class StrictJson {
         }
       } else if (Map.class.isAssignableFrom(raw)) {
         if (!(value instanceof JsonObject object)) {
-          errors.add(new Problem.FieldError(field, "must be an object"));
+          errors.add(new FieldError(field, "must be an object"));
           return;
         }
         object.forEach((key, v) -> check(v, args[1], field + "[" + key + "]", errors));
@@ -110,7 +113,7 @@ public final class StrictJson {
       boolean isInt = c == Integer.class || c == int.class;
       if (!(value instanceof JsonNumber number) || !whole(number.bigDecimalValue(), isInt)) {
         errors.add(
-            new Problem.FieldError(
+            new FieldError(
                 field,
                 isInt
                     ? "must be an integer between "
@@ -123,18 +126,18 @@ public final class StrictJson {
       expect(value, JsonValue.ValueType.NUMBER, field, "must be a number", errors);
     } else if (c == Boolean.class || c == boolean.class) {
       if (value != JsonValue.TRUE && value != JsonValue.FALSE) {
-        errors.add(new Problem.FieldError(field, "must be true or false"));
+        errors.add(new FieldError(field, "must be true or false"));
       }
     } else if (c.isRecord()) {
       if (!(value instanceof JsonObject object)) {
-        errors.add(new Problem.FieldError(field, "must be an object"));
+        errors.add(new FieldError(field, "must be an object"));
         return;
       }
       for (Map.Entry<String, JsonValue> entry : object.entrySet()) {
         String name = field.isEmpty() ? entry.getKey() : field + "." + entry.getKey();
         RecordComponent component = component(c, entry.getKey());
         if (component == null) {
-          errors.add(new Problem.FieldError(name, "is not a known field"));
+          errors.add(new FieldError(name, "is not a known field"));
         } else {
           check(entry.getValue(), component.getGenericType(), name, errors);
         }
@@ -147,9 +150,9 @@ public final class StrictJson {
       JsonValue.ValueType wanted,
       String field,
       String message,
-      List<Problem.FieldError> errors) {
+      List<FieldError> errors) {
     if (value.getValueType() != wanted) {
-      errors.add(new Problem.FieldError(field, message));
+      errors.add(new FieldError(field, message));
     }
   }
 

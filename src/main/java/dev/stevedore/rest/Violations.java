@@ -1,5 +1,7 @@
 package dev.stevedore.rest;
 
+import dev.stevedore.core.FieldError;
+import dev.stevedore.core.InvalidInputException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Path;
 import jakarta.validation.Validator;
@@ -15,17 +17,16 @@ public final class Violations {
   /** The body if it is valid; else 400 naming each offending field. */
   public static <T> T check(Validator validator, T body, String what) {
     if (body == null) {
-      throw new InvalidRequestException(
-          "A " + what + " is required as the request body", List.of());
+      throw new InvalidInputException("A " + what + " is required as the request body", List.of());
     }
     Set<ConstraintViolation<T>> violations = validator.validate(body);
     if (violations.isEmpty()) {
       return body;
     }
-    throw InvalidRequestException.of(
+    throw InvalidInputException.of(
         violations.stream()
-            .map(v -> new Problem.FieldError(fieldName(v.getPropertyPath()), v.getMessage()))
-            .sorted(Comparator.comparing(Problem.FieldError::field))
+            .map(v -> new FieldError(fieldName(v.getPropertyPath()), v.getMessage()))
+            .sorted(Comparator.comparing(FieldError::field))
             .toList());
   }
 

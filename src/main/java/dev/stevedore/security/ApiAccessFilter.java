@@ -1,6 +1,7 @@
 package dev.stevedore.security;
 
 import dev.stevedore.rest.Problem;
+import dev.stevedore.rest.SecurityHeaders;
 import dev.stevedore.rest.ServletProblems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -19,6 +20,7 @@ import java.io.IOException;
  */
 @WebFilter("/api/*")
 public class ApiAccessFilter extends HttpFilter {
+  private static final long serialVersionUID = 1L;
 
   static final String API_ROOT = "/api/v1";
 

@@ -1,5 +1,6 @@
 package dev.stevedore.security;
 
+import dev.stevedore.core.Role;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;

@@ -1,8 +1,9 @@
 package dev.stevedore.security;
 
-import dev.stevedore.job.JobId;
-import dev.stevedore.rest.ApiException;
-import dev.stevedore.rest.InvalidRequestException;
+import dev.stevedore.core.Ids;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.NotFoundException;
+import dev.stevedore.core.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -102,15 +103,14 @@ public class ApiKeyService {
   /** Makes a key; the answer holds the secret, which is not stored and cannot be shown again. */
   public ApiKeyView create(String name, Role role, String tenantId) {
     if (name == null || name.isBlank() || name.length() > 200) {
-      throw InvalidRequestException.forField("name", "must be 1 to 200 characters");
+      throw InvalidInputException.forField("name", "must be 1 to 200 characters");
     }
     if (role == null) {
-      throw InvalidRequestException.forField(
-          "role", "must be admin, operator, submitter or viewer");
+      throw InvalidInputException.forField("role", "must be admin, operator, submitter or viewer");
     }
     String tenant = tenantId == null ? Tenant.DEFAULT : tenantId;
     if (em.find(Tenant.class, tenant) == null) {
-      throw InvalidRequestException.forField("tenant", "no tenant '" + tenant + "'");
+      throw InvalidInputException.forField("tenant", "no tenant '" + tenant + "'");
     }
     return store(name.trim(), role, tenant, KeySecrets.generate());
   }
@@ -119,7 +119,7 @@ public class ApiKeyService {
   ApiKeyView store(String name, Role role, String tenant, String secret) {
     ApiKey key =
         new ApiKey(
-            JobId.next().value(),
+            Ids.next(),
             tenant,
             name,
             role,
@@ -139,7 +139,7 @@ public class ApiKeyService {
   public ApiKeyView revoke(String id) {
     ApiKey key = em.find(ApiKey.class, id);
     if (key == null) {
-      throw new KeyNotFoundException(id);
+      throw keyNotFound(id);
     }
     key.revoke();
     byHash.remove(key.secretHash());
@@ -156,10 +156,7 @@ public class ApiKeyService {
         .isEmpty();
   }
 
-  /** No key with that id: 404. */
-  public static class KeyNotFoundException extends ApiException {
-    KeyNotFoundException(String id) {
-      super(404, "key-not-found", "No such key", "There is no API key with id " + id);
-    }
+  private static NotFoundException keyNotFound(String id) {
+    return new NotFoundException("key", "There is no API key with id " + id);
   }
 }

@@ -1,6 +1,6 @@
 package dev.stevedore.security;
 
-import dev.stevedore.rest.TooManyRequestsException;
+import dev.stevedore.core.LimitExceededException;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -41,7 +41,7 @@ public class RateLimitFilter implements ContainerRequestFilter {
             security.getUserPrincipal().getName(), k -> new TokenBucket(burst, perSecond));
     double wait = bucket.take(System.nanoTime());
     if (wait > 0) {
-      throw new TooManyRequestsException(
+      throw new LimitExceededException(
           "This key sends more than " + perSecond + " requests per second", (long) Math.ceil(wait));
     }
   }

@@ -1,6 +1,7 @@
 package dev.stevedore.security;
 
 import dev.stevedore.audit.AuditLog;
+import dev.stevedore.core.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,7 +1,8 @@
 package dev.stevedore.security;
 
-import dev.stevedore.rest.ApiException;
-import dev.stevedore.rest.InvalidRequestException;
+import dev.stevedore.core.ConflictException;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.NotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -42,15 +43,11 @@ public class TenantService {
 
   public TenantView create(TenantRequest request) {
     if (request == null || request.id() == null || !ID.matcher(request.id()).matches()) {
-      throw InvalidRequestException.forField(
-          "id", "must be 1-63 lower-case letters, digits or '-'");
+      throw InvalidInputException.forField("id", "must be 1-63 lower-case letters, digits or '-'");
     }
     if (em.find(Tenant.class, request.id()) != null) {
-      throw new ApiException(
-          409,
-          "tenant-exists",
-          "The tenant exists",
-          "Tenant " + request.id() + " exists already") {};
+      throw new ConflictException(
+          "tenant-exists", "The tenant exists", "Tenant " + request.id() + " exists already");
     }
     checkQuotas(request);
     Tenant tenant =
@@ -136,8 +133,7 @@ public class TenantService {
   private Tenant find(String id) {
     Tenant tenant = em.find(Tenant.class, id);
     if (tenant == null) {
-      throw new ApiException(
-          404, "tenant-not-found", "No such tenant", "There is no tenant " + id) {};
+      throw new NotFoundException("tenant", "There is no tenant " + id);
     }
     return tenant;
   }
@@ -159,10 +155,10 @@ public class TenantService {
 
   private static void checkQuotas(TenantRequest request) {
     if (request.maxRunning() != null && request.maxRunning() < 0) {
-      throw InvalidRequestException.forField("maxRunning", "must not be negative");
+      throw InvalidInputException.forField("maxRunning", "must not be negative");
     }
     if (request.maxQueued() != null && request.maxQueued() < 0) {
-      throw InvalidRequestException.forField("maxQueued", "must not be negative");
+      throw InvalidInputException.forField("maxQueued", "must not be negative");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.stevedore.security;
 
+import dev.stevedore.core.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package dev.stevedore.security;
 
+import dev.stevedore.core.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;

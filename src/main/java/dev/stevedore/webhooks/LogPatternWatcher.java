@@ -2,12 +2,12 @@ package dev.stevedore.webhooks;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.LogText;
 import dev.stevedore.job.Job;
-import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.logs.LiveLogs;
 import dev.stevedore.logs.LogLine;
-import dev.stevedore.logs.LogText;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -94,6 +94,8 @@ public class LogPatternWatcher {
    */
   private static final class Bounded implements CharSequence {
     static final class Expired extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
       Expired() {
         super(null, null, false, false);
       }

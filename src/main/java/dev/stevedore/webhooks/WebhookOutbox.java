@@ -1,5 +1,7 @@
 package dev.stevedore.webhooks;
 
+import dev.stevedore.core.Ids;
+import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.job.JobState;
 import dev.stevedore.job.JobStateChanged;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,14 +50,14 @@ public class WebhookOutbox {
           .refusal(callback.url())
           .ifPresent(
               why -> {
-                throw dev.stevedore.rest.InvalidRequestException.forField(field + ".url", why);
+                throw InvalidInputException.forField(field + ".url", why);
               });
       if (!Signatures.isValidSecret(callback.secret())) {
-        throw dev.stevedore.rest.InvalidRequestException.forField(
+        throw InvalidInputException.forField(
             field + ".secret", "must be whsec_ and at least 16 bytes in base64");
       }
       if (!TYPES.values().containsAll(events(callback))) {
-        throw dev.stevedore.rest.InvalidRequestException.forField(
+        throw InvalidInputException.forField(
             field + ".events", "must name some of " + TYPES.values());
       }
     }
@@ -70,7 +72,7 @@ public class WebhookOutbox {
     for (var callback : callbacks) {
       store.enqueueWebhook(
           Webhook.forJob(
-              dev.stevedore.job.JobId.next().value(),
+              Ids.next(),
               creating.tenant(),
               creating.jobId().value(),
               callback.url(),

@@ -1,7 +1,7 @@
 package dev.stevedore.webhooks;
 
 import dev.stevedore.audit.AuditLog;
-import dev.stevedore.security.Role;
+import dev.stevedore.core.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package dev.stevedore.webhooks;
 
-import dev.stevedore.logs.LogText;
+import dev.stevedore.core.LogText;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;

@@ -1,8 +1,8 @@
 package dev.stevedore.webhooks;
 
-import dev.stevedore.job.JobId;
-import dev.stevedore.rest.ApiException;
-import dev.stevedore.rest.InvalidRequestException;
+import dev.stevedore.core.Ids;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.NotFoundException;
 import dev.stevedore.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -70,42 +70,41 @@ public class WebhookService {
 
   public WebhookView create(WebhookRequest request) {
     if (request == null || request.url() == null) {
-      throw InvalidRequestException.forField("url", "is required");
+      throw InvalidInputException.forField("url", "is required");
     }
     guard
         .refusal(request.url())
         .ifPresent(
             why -> {
-              throw InvalidRequestException.forField("url", why);
+              throw InvalidInputException.forField("url", why);
             });
     Set<String> events =
         new LinkedHashSet<>(request.events() == null ? List.of() : request.events());
     if (events.isEmpty() || !EVENTS.containsAll(events)) {
-      throw InvalidRequestException.forField("events", "must name some of " + EVENTS);
+      throw InvalidInputException.forField("events", "must name some of " + EVENTS);
     }
     String pattern = request.logPattern();
     if (events.contains("job.log")) {
       if (pattern == null || pattern.isEmpty() || pattern.length() > 500) {
-        throw InvalidRequestException.forField(
+        throw InvalidInputException.forField(
             "logPattern", "job.log needs a pattern of 1 to 500 characters");
       }
       try {
         LogPatternWatcher.compile(pattern);
       } catch (com.google.re2j.PatternSyntaxException e) {
-        throw InvalidRequestException.forField(
+        throw InvalidInputException.forField(
             "logPattern", "not a regular expression (RE2 syntax): " + e.getDescription());
       }
     } else if (pattern != null) {
-      throw InvalidRequestException.forField("logPattern", "only with the job.log event");
+      throw InvalidInputException.forField("logPattern", "only with the job.log event");
     }
     String secret = request.secret() == null ? Signatures.newSecret() : request.secret();
     if (!Signatures.isValidSecret(secret)) {
-      throw InvalidRequestException.forField(
+      throw InvalidInputException.forField(
           "secret", "must be whsec_ and at least 16 bytes in base64");
     }
     Webhook webhook =
-        new Webhook(
-            JobId.next().value(), caller.tenantId(), request.url(), events, pattern, secret);
+        new Webhook(Ids.next(), caller.tenantId(), request.url(), events, pattern, secret);
     store.persist(webhook);
     watcher.refresh();
     return WebhookView.of(webhook, true);
@@ -144,9 +143,6 @@ public class WebhookService {
   private Webhook visible(String id) {
     return store
         .find(id, caller.tenantScope())
-        .orElseThrow(
-            () ->
-                new ApiException(
-                    404, "webhook-not-found", "No such webhook", "There is no webhook " + id) {});
+        .orElseThrow(() -> new NotFoundException("webhook", "There is no webhook " + id));
   }
 }

@@ -1,7 +1,7 @@
 package dev.stevedore.workspace;
 
-import dev.stevedore.rest.InvalidRequestException;
-import dev.stevedore.rest.PayloadTooLargeException;
+import dev.stevedore.core.InputTooLargeException;
+import dev.stevedore.core.InvalidInputException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -59,7 +59,7 @@ public class InputStager {
   /** Refuses a request whose declared size is above the limit, before any of it is read. */
   public void checkDeclaredSize(Long contentLength) {
     if (contentLength != null && contentLength > maxUploadBytes) {
-      throw new PayloadTooLargeException(
+      throw new InputTooLargeException(
           "The request has "
               + contentLength
               + " bytes; this server accepts at most "
@@ -93,7 +93,7 @@ public class InputStager {
       if (prompt != null) {
         Path target = in.resolve(PROMPT_FILE);
         if (Files.exists(target)) {
-          throw InvalidRequestException.forField(
+          throw InvalidInputException.forField(
               "prompt", "an input file is named " + PROMPT_FILE + "; it would hide the prompt");
         }
         budget.unpacked +=
@@ -105,7 +105,7 @@ public class InputStager {
                 this::unpackedTooLarge);
       }
     } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
-      throw InvalidRequestException.forField("files", "two inputs claim the same path");
+      throw InvalidInputException.forField("files", "two inputs claim the same path");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the inputs", e);
     }
@@ -143,7 +143,7 @@ public class InputStager {
       } catch (IOException notAZip) {
         if (notAZip instanceof java.util.zip.ZipException
             || String.valueOf(notAZip.getMessage()).contains("central directory")) {
-          throw InvalidRequestException.forField("zip", "not a readable zip archive");
+          throw InvalidInputException.forField("zip", "not a readable zip archive");
         }
         throw notAZip;
       }
@@ -161,7 +161,7 @@ public class InputStager {
             && type != 0
             && type != S_IFREG
             && type != S_IFDIR)) {
-      throw InvalidRequestException.forField(
+      throw InvalidInputException.forField(
           "zip", "entry '" + entry.getName() + "' is a link or a special file");
     }
   }
@@ -191,7 +191,7 @@ public class InputStager {
       why = "leaves its directory";
     }
     if (why != null) {
-      throw InvalidRequestException.forField("files", "'" + name + "' " + why);
+      throw InvalidInputException.forField("files", "'" + name + "' " + why);
     }
     return target;
   }
@@ -213,7 +213,7 @@ public class InputStager {
       throws IOException {
     createDirectories(root, target.getParent());
     if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw InvalidRequestException.forField(
+      throw InvalidInputException.forField(
           "files", "'" + target.getFileName() + "' is given twice");
     }
     long written;
@@ -251,8 +251,8 @@ public class InputStager {
     return total;
   }
 
-  static PayloadTooLargeException tooLarge(String why) {
-    return new PayloadTooLargeException("The inputs were refused: " + why);
+  static InputTooLargeException tooLarge(String why) {
+    return new InputTooLargeException("The inputs were refused: " + why);
   }
 
   /** What a submission has used of its allowance. */
@@ -263,7 +263,7 @@ public class InputStager {
 
     void addFile(String name) {
       if (++files > maxFiles) {
-        throw InvalidRequestException.forField(
+        throw InvalidInputException.forField(
             "files", "more than " + maxFiles + " input files (at '" + name + "')");
       }
     }

@@ -1,8 +1,8 @@
 package dev.stevedore.workspace;
 
-import dev.stevedore.job.JobId;
-import dev.stevedore.logs.LogText;
-import dev.stevedore.rest.InvalidParameterException;
+import dev.stevedore.core.InvalidInputException;
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.LogText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -59,6 +59,8 @@ public class OutputArchive {
 
   /** The outputs exceed the configured cap: no archive is written. */
   public static final class OutputsTooLargeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     OutputsTooLargeException(long cap) {
       super("outputs exceed the cap of " + cap + " bytes; no archive was written");
     }
@@ -247,7 +249,7 @@ public class OutputArchive {
       bad |= segment.equals("..") || segment.equals(".");
     }
     if (bad) {
-      throw new InvalidParameterException(
+      throw InvalidInputException.forField(
           "path", "'" + path + "' is not a file of the job's outputs");
     }
   }

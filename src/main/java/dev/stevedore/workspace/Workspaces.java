@@ -1,6 +1,6 @@
 package dev.stevedore.workspace;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;

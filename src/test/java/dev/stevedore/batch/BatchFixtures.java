@@ -1,6 +1,6 @@
 package dev.stevedore.batch;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.Ids;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +19,7 @@ public final class BatchFixtures {
    */
   public static String insert(
       BatchStore store, String tenant, int items, int parallelism, int checkpointEvery) {
-    String id = JobId.next().value();
+    String id = Ids.next();
     Batch batch =
         new Batch(
             id,

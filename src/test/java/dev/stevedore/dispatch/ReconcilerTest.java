@@ -2,13 +2,13 @@ package dev.stevedore.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.stevedore.core.JobId;
+import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.job.IllegalTransitionException;
 import dev.stevedore.job.Job;
-import dev.stevedore.job.JobId;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobState;
-import dev.stevedore.node.NodeIdentity;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerSpec;
 import dev.stevedore.runtime.InMemoryContainerRuntime;

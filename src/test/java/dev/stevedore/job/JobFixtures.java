@@ -1,5 +1,6 @@
 package dev.stevedore.job;
 
+import dev.stevedore.core.JobId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

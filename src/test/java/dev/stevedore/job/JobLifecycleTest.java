@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stevedore.core.JobId;
 import jakarta.persistence.OptimisticLockException;
 import java.util.ArrayDeque;
 import java.util.Deque;

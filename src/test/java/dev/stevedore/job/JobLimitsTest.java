@@ -3,8 +3,8 @@ package dev.stevedore.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.stevedore.rest.InvalidRequestException;
-import dev.stevedore.rest.Problem.FieldError;
+import dev.stevedore.core.FieldError;
+import dev.stevedore.core.InvalidInputException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,9 +61,9 @@ class JobLimitsTest {
 
   @Test
   void refusesEveryValueAboveAMaximumAndNamesIt() {
-    InvalidRequestException refused =
+    InvalidInputException refused =
         assertThrows(
-            InvalidRequestException.class,
+            InvalidInputException.class,
             () -> limits.apply(spec(new JobSpec.Resources(2.5, 2048, 1001), 7201, 101, "bridge")));
 
     assertEquals(

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stevedore.core.JobId;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +48,7 @@ class JobTransitionsTest {
         IllegalTransitionException refused =
             assertThrows(
                 IllegalTransitionException.class, () -> JobTransitions.check(JOB, from, to));
-        assertEquals(409, refused.status());
+        assertEquals("illegal-transition", refused.reason());
         assertTrue(refused.getMessage().contains(from.name()));
       }
     }

@@ -2,7 +2,7 @@ package dev.stevedore.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.stevedore.job.JobId;
+import dev.stevedore.core.JobId;
 import dev.stevedore.runtime.LogSink;
 import dev.stevedore.workspace.Workspaces;
 import java.io.IOException;

@@ -3,6 +3,9 @@ package dev.stevedore.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.stevedore.core.FieldError;
+import dev.stevedore.core.InputTooLargeException;
+import dev.stevedore.core.InvalidInputException;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
@@ -29,9 +32,9 @@ class StrictJsonTest {
 
   private static List<String> fieldsOf(String json) {
     JsonValue value = Json.createReader(new StringReader(json)).readValue();
-    List<Problem.FieldError> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     StrictJson.check(value, Outer.class, "", errors);
-    return errors.stream().map(Problem.FieldError::field).toList();
+    return errors.stream().map(FieldError::field).toList();
   }
 
   @Test
@@ -64,9 +67,9 @@ class StrictJsonTest {
   void readRefusesABodyLargerThanTheCapNamingIt() {
     byte[] json = "{\"name\": \"a\", \"priority\": 7}".getBytes(StandardCharsets.UTF_8);
 
-    PayloadTooLargeException tooLarge =
+    InputTooLargeException tooLarge =
         assertThrows(
-            PayloadTooLargeException.class,
+            InputTooLargeException.class,
             () ->
                 StrictJson.read(new ByteArrayInputStream(json), json.length - 1, Outer.class, "x"));
 
@@ -77,9 +80,9 @@ class StrictJsonTest {
   void readRefusesATypeErrorBeforeBinding() {
     byte[] json = "{\"priority\": 7.5}".getBytes(StandardCharsets.UTF_8);
 
-    InvalidRequestException invalid =
+    InvalidInputException invalid =
         assertThrows(
-            InvalidRequestException.class,
+            InvalidInputException.class,
             () -> StrictJson.read(new ByteArrayInputStream(json), 1000, Outer.class, "x"));
 
     assertEquals("priority", invalid.errors().get(0).field());

@@ -3,7 +3,7 @@ package dev.stevedore.workspace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.stevedore.rest.InvalidRequestException;
+import dev.stevedore.core.InvalidInputException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +37,6 @@ class InputStagerTest {
         "x\u0000y"
       })
   void namesThatCouldLeaveAreRefused(String name) {
-    assertThrows(InvalidRequestException.class, () -> InputStager.resolveInside(ROOT, name));
+    assertThrows(InvalidInputException.class, () -> InputStager.resolveInside(ROOT, name));
   }
 }

@@ -19,7 +19,7 @@ import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.Volume;
-import dev.stevedore.logs.LogText;
+import dev.stevedore.core.LogText;
 import dev.stevedore.runtime.ContainerExit;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRefusedException;

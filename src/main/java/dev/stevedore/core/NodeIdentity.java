@@ -1,6 +1,5 @@
-package dev.stevedore.node;
+package dev.stevedore.core;
 
-import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -27,7 +26,10 @@ public class NodeIdentity {
   @ConfigProperty(name = "stevedore.node.name")
   Optional<String> configured;
 
-  @Inject Workspaces workspaces;
+  @Inject
+  @ConfigProperty(name = "stevedore.data.dir", defaultValue = "data")
+  String dataDir;
+
   @Inject Installation installation;
 
   private String name;
@@ -45,7 +47,7 @@ public class NodeIdentity {
   }
 
   private String remembered() {
-    Path file = workspaces.dataDir().resolve(FILE);
+    Path file = Path.of(dataDir).toAbsolutePath().normalize().resolve(FILE);
     try {
       if (Files.isRegularFile(file)) {
         String kept = Files.readString(file, StandardCharsets.UTF_8).trim();

@@ -1,4 +1,4 @@
-package dev.stevedore.job;
+package dev.stevedore.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.stevedore.logs;
+package dev.stevedore.core;
 
 /**
  * Makes text that a job controls safe for the server's own log: line breaks and terminal control

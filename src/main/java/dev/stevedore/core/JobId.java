@@ -1,9 +1,6 @@
-package dev.stevedore.job;
+package dev.stevedore.core;
 
-import dev.stevedore.rest.InvalidParameterException;
-import java.security.SecureRandom;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -18,7 +15,6 @@ public record JobId(String value) implements Comparable<JobId> {
 
   private static final Pattern CANONICAL =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   public JobId {
     if (value == null || !CANONICAL.matcher(value).matches()) {
@@ -28,17 +24,14 @@ public record JobId(String value) implements Comparable<JobId> {
 
   /** A new id for a job created now. */
   public static JobId next() {
-    long millis = System.currentTimeMillis();
-    long high = (millis << 16) | 0x7000L | (RANDOM.nextInt() & 0x0fffL);
-    long low = (RANDOM.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
-    return new JobId(new UUID(high, low).toString());
+    return new JobId(Ids.next());
   }
 
   /** Reads a path parameter; a malformed id is a 400, not a 404. */
   public static JobId valueOf(String text) {
     String candidate = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
     if (!CANONICAL.matcher(candidate).matches()) {
-      throw new InvalidParameterException("id", "'" + text + "' is not a job id (a UUID)");
+      throw InvalidInputException.forField("id", "'" + text + "' is not a job id (a UUID)");
     }
     return new JobId(candidate);
   }

@@ -1,4 +1,4 @@
-package dev.stevedore.security;
+package dev.stevedore.rest;
 
 import jakarta.servlet.http.HttpServletResponse;
 

@@ -1,4 +1,4 @@
-package dev.stevedore.node;
+package dev.stevedore.core;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package dev.stevedore.security;
+package dev.stevedore.core;
 
 import java.util.EnumSet;
 import java.util.Locale;
@@ -28,8 +28,7 @@ public enum Role {
     try {
       return valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw dev.stevedore.rest.InvalidRequestException.forField(
-          "role", "must be admin, operator, submitter or viewer");
+      throw InvalidInputException.forField("role", "must be admin, operator, submitter or viewer");
     }
   }
 

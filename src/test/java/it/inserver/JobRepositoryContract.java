@@ -2,6 +2,7 @@ package it.inserver;
 
 import static dev.stevedore.job.JobFixtures.job;
 import static dev.stevedore.job.JobFixtures.spec;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -20,12 +21,14 @@ import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobRepository.Candidate;
 import dev.stevedore.job.JobRepository.Outcome;
 import dev.stevedore.job.JobState;
+import dev.stevedore.job.JobTransitions;
 import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,18 +37,33 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * What the job store must do, whatever database holds it: in the manner of a storage provider
  * contract, these tests are written once against {@link JobRepository} and run inside the server on
  * each database the product supports (the failsafe executions run the subclass against PostgreSQL
- * and against H2). Each test works in tenants of its own; their running quota of 0 keeps the
+ * and against H2), one of them taking the stored job through every pair of states against {@link
+ * JobTransitions}. Each test works in tenants of its own; their running quota of 0 keeps the
  * application's dispatcher, which shares the database, away from their jobs.
  */
 abstract class JobRepositoryContract {
 
   /** Higher than any other test's jobs: these come first in the dispatch order. */
   private static final int TOP = 1_000_000;
+
+  /** How a new job reaches each state by allowed moves. */
+  private static final Map<JobState, List<JobState>> PATHS = new EnumMap<>(JobState.class);
+
+  static {
+    PATHS.put(JobState.QUEUED, List.of());
+    PATHS.put(JobState.STARTING, List.of(JobState.STARTING));
+    PATHS.put(JobState.RUNNING, List.of(JobState.STARTING, JobState.RUNNING));
+    PATHS.put(JobState.CANCELLED, List.of(JobState.CANCELLED));
+    for (JobState end : List.of(JobState.SUCCEEDED, JobState.FAILED, JobState.TIMED_OUT)) {
+      PATHS.put(end, List.of(JobState.STARTING, JobState.RUNNING, end));
+    }
+  }
 
   @Inject JobRepository repository;
   @Inject Transactions tx;
@@ -383,5 +401,78 @@ abstract class JobRepositoryContract {
 
     tx.run(() -> repository.delete(job.id()));
     assertFalse(tx.inOne(() -> repository.find(job.id())).isPresent());
+  }
+
+  // The transition table as the stored job keeps it: for every pair of states, a job brought to
+  // the first (by allowed moves) and asked for the second moves there, with its history and times,
+  // when the table allows it, and is refused with nothing changed when it does not.
+
+  @Test
+  void everyStoredStateFollowsTheTransitionTable() {
+    assertEquals(JobState.values().length, PATHS.size(), "a path to every state");
+    List<Executable> checks = new ArrayList<>();
+    for (JobState from : JobState.values()) {
+      Prepared refused = jobIn(from);
+      for (JobState to : JobState.values()) {
+        if (JobTransitions.isAllowed(from, to)) {
+          Prepared job = jobIn(from);
+          checks.add(() -> assertMoves(job, from, to));
+        } else {
+          checks.add(() -> assertRefused(refused, from, to));
+        }
+      }
+    }
+    assertAll(checks);
+  }
+
+  /** A stored job: its id, version and the length of its history. */
+  private record Prepared(JobId id, long version, int historySize) {}
+
+  /** A new job, brought to {@code state} by allowed moves. */
+  private Prepared jobIn(JobState state) {
+    Job job = job(tenant, spec("transitions", 0, Map.of()), null);
+    tx.inOne(() -> repository.insert(job, job.spec()));
+    for (JobState step : PATHS.get(state)) {
+      tx.inOne(() -> repository.transition(job.id(), step, "on the way", j -> {})).orThrow();
+    }
+    Job stored = stored(job.id());
+    assertEquals(state, stored.state());
+    return new Prepared(job.id(), stored.version(), history(job.id()).size());
+  }
+
+  private void assertMoves(Prepared job, JobState from, JobState to) {
+    Outcome outcome =
+        tx.inOne(() -> repository.transition(job.id(), to, from + " to " + to, j -> {}));
+
+    assertNull(outcome.refusal(), from + " to " + to);
+    Job moved = stored(job.id());
+    assertEquals(to, moved.state(), from + " to " + to);
+    assertEquals(from + " to " + to, moved.reason());
+    List<JobHistoryEntry> history = history(job.id());
+    assertEquals(job.historySize() + 1, history.size(), from + " to " + to);
+    JobHistoryEntry last = history.get(history.size() - 1);
+    assertEquals(from, last.from());
+    assertEquals(to, last.to());
+    if (to == JobState.RUNNING) {
+      assertNotNull(moved.startedAt(), from + " to " + to);
+    }
+    if (to.isFinished()) {
+      assertNotNull(moved.finishedAt(), from + " to " + to);
+    } else {
+      assertNull(moved.finishedAt(), from + " to " + to + ": a queued job has not ended");
+    }
+  }
+
+  private void assertRefused(Prepared job, JobState from, JobState to) {
+    Outcome outcome = tx.inOne(() -> repository.transition(job.id(), to, "refused", j -> {}));
+
+    IllegalTransitionException refusal =
+        assertInstanceOf(IllegalTransitionException.class, outcome.refusal(), from + " to " + to);
+    assertEquals(from, refusal.from());
+    assertEquals(to, refusal.to());
+    Job unchanged = stored(job.id());
+    assertEquals(from, unchanged.state(), from + " to " + to);
+    assertEquals(job.version(), unchanged.version(), from + " to " + to);
+    assertEquals(job.historySize(), history(job.id()).size(), from + " to " + to);
   }
 }

@@ -24,10 +24,9 @@ import org.microshed.testing.jaxrs.RESTClient;
 import org.microshed.testing.jupiter.MicroShedTest;
 
 /**
- * The job API through a typed client made from {@link JobResource} itself (MicroShed Testing
- * against the server the build started): requests and answers are the application's own types. The
- * raw HTTP tests (JobRunIT, JobListingIT and others) keep checking statuses, headers and problem
- * documents.
+ * The job API through a typed client of {@link JobResource}'s routes (MicroShed Testing against the
+ * server the build started): requests and answers are the application's own types. The raw HTTP
+ * tests (JobRunIT, JobListingIT and others) keep checking statuses, headers and problem documents.
  */
 // Public: MicroShed Testing sets the client fields from outside the package.
 @MicroShedTest

@@ -44,7 +44,9 @@ public class BatchService {
   static final String JOB_XML = "stevedore-batch";
   private static final int DEFAULT_PARALLELISM = 4;
   private static final int DEFAULT_CHECKPOINT_EVERY = 10;
-  private static final long MAX_CHUNK_TIMEOUT_SECONDS = Duration.ofDays(30).toSeconds();
+
+  /** The longest a chunk's transaction may last; an item's job is awaited no longer. */
+  static final Duration LONGEST_CHUNK = Duration.ofDays(30);
 
   @Inject BatchStore store;
   @Inject BatchFiles files;
@@ -287,7 +289,7 @@ public class BatchService {
    */
   private static Properties parameters(Batch batch, JobSpec template) {
     long perItem = (long) template.timeoutSeconds() * (batch.itemRetries() + 1) + 600;
-    long chunk = Math.min(MAX_CHUNK_TIMEOUT_SECONDS, perItem * batch.checkpointEvery());
+    long chunk = Math.min(LONGEST_CHUNK.toSeconds(), perItem * batch.checkpointEvery());
     Properties parameters = new Properties();
     parameters.setProperty("batchId", batch.id());
     parameters.setProperty("checkpointEvery", Integer.toString(batch.checkpointEvery()));

@@ -162,10 +162,7 @@ public class BatchService {
   /** Stops the running execution and cancels the item jobs in flight; they run again on restart. */
   public BatchView stop(String id) {
     Batch batch = operable(id);
-    BatchStatus status = status(batch);
-    if (status != BatchStatus.STARTING && status != BatchStatus.STARTED) {
-      throw BatchExceptions.wrongState(id, status.name(), "only a running batch can be stopped");
-    }
+    BatchTransitions.check(id, status(batch), BatchTransitions.Operation.STOP);
     store.stopRequested(id, true);
     operator().stop(batch.executionId());
     for (BatchItem item : store.items(id, List.of(BatchItem.State.RUNNING))) {
@@ -180,11 +177,7 @@ public class BatchService {
    */
   public BatchView restart(String id) {
     Batch batch = operable(id);
-    BatchStatus status = status(batch);
-    if (status != BatchStatus.STOPPED && status != BatchStatus.FAILED) {
-      throw BatchExceptions.wrongState(
-          id, status.name(), "only a STOPPED or FAILED batch can be restarted");
-    }
+    BatchTransitions.check(id, status(batch), BatchTransitions.Operation.RESTART);
     Set<String> cancelled = new HashSet<>();
     for (BatchItem item : store.items(id, List.of(BatchItem.State.RUNNING))) {
       jobRepository
@@ -204,11 +197,7 @@ public class BatchService {
   /** Marks a stopped or failed batch as never to run again. */
   public BatchView abandon(String id) {
     Batch batch = operable(id);
-    BatchStatus status = status(batch);
-    if (status != BatchStatus.STOPPED && status != BatchStatus.FAILED) {
-      throw BatchExceptions.wrongState(
-          id, status.name(), "only a STOPPED or FAILED batch can be abandoned");
-    }
+    BatchTransitions.check(id, status(batch), BatchTransitions.Operation.ABANDON);
     operator().abandon(batch.executionId());
     return view(id);
   }

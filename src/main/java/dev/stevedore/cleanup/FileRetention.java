@@ -1,11 +1,9 @@
 package dev.stevedore.cleanup;
 
 import dev.stevedore.core.JobId;
+import dev.stevedore.core.Schedules;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.workspace.Workspaces;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -13,8 +11,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -41,23 +37,18 @@ public class FileRetention {
   @ConfigProperty(name = "stevedore.cleanup.interval-minutes", defaultValue = "60")
   long intervalMinutes;
 
-  @Resource ManagedScheduledExecutorService scheduler;
-
-  private ScheduledFuture<?> timer;
+  @Inject Schedules schedules;
 
   /** What one cleanup did. */
   public record Report(Instant finishedBefore, int jobsCleaned) {}
 
+  /** Cleans now, then every interval. */
   public void start() {
-    timer =
-        scheduler.scheduleWithFixedDelay(this::cleanQuietly, 0, intervalMinutes, TimeUnit.MINUTES);
-  }
-
-  @PreDestroy
-  void stop() {
-    if (timer != null) {
-      timer.cancel(false);
-    }
+    schedules.withFixedDelay(
+        "File cleanup",
+        Duration.ZERO,
+        Duration.ofMinutes(intervalMinutes),
+        () -> clean(defaultCutoff()));
   }
 
   /** The default cut-off: now less the retention period. */
@@ -93,13 +84,5 @@ public class FileRetention {
       LOG.info("Removed the files of " + cleaned + " jobs that ended before " + finishedBefore);
     }
     return new Report(finishedBefore, cleaned);
-  }
-
-  private void cleanQuietly() {
-    try {
-      clean(defaultCutoff());
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Cleanup failed; the next one tries again", e);
-    }
   }
 }

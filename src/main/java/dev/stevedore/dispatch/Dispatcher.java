@@ -2,6 +2,7 @@ package dev.stevedore.dispatch;
 
 import dev.stevedore.core.JobId;
 import dev.stevedore.core.NodeIdentity;
+import dev.stevedore.core.Schedules;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobState;
@@ -13,7 +14,6 @@ import dev.stevedore.security.TenantService;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -24,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -66,7 +64,7 @@ public class Dispatcher {
   int cancelGraceSeconds;
 
   @Resource ManagedExecutorService executor;
-  @Resource ManagedScheduledExecutorService scheduler;
+  @Inject Schedules schedules;
 
   private final AtomicInteger running = new AtomicInteger();
   private final Set<JobId> inFlight = ConcurrentHashMap.newKeySet();
@@ -74,19 +72,17 @@ public class Dispatcher {
   private final Object passLock = new Object();
   private volatile boolean stopped;
   private volatile long lastPassNanos;
-  private ScheduledFuture<?> timer;
 
+  /** Passes at once, then every poll interval besides those that events ask for. */
   public void start() {
-    timer =
-        scheduler.scheduleWithFixedDelay(this::dispatch, 0, pollIntervalMs, TimeUnit.MILLISECONDS);
+    schedules.withFixedDelay(
+        "Dispatch pass", Duration.ZERO, Duration.ofMillis(pollIntervalMs), this::dispatch);
   }
 
+  /** Events ask for no more passes; the timed ones stop with the application. */
   @PreDestroy
   void stop() {
     stopped = true;
-    if (timer != null) {
-      timer.cancel(false);
-    }
   }
 
   public int maxConcurrent() {

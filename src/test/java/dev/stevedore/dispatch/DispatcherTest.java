@@ -72,7 +72,6 @@ class DispatcherTest {
     dispatcher.maxConcurrent = maxConcurrent;
     dispatcher.cancelGraceSeconds = 10;
     dispatcher.executor = executor.executor();
-    dispatcher.scheduler = executor.scheduler();
     return dispatcher;
   }
 

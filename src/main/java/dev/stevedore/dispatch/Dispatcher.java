@@ -183,7 +183,16 @@ public class Dispatcher {
             if (!inFlight.add(id)) {
               continue;
             }
-            if (lifecycle.claim(id, node.name())) {
+            boolean claimed;
+            try {
+              claimed = lifecycle.claim(id, node.name());
+            } catch (RuntimeException e) {
+              // Not ours after all, or ours with the answer lost: either way no runner watches
+              // it, so it must not stay in flight; the reconciler settles a claim that committed.
+              inFlight.remove(id);
+              throw e;
+            }
+            if (claimed) {
               running.incrementAndGet();
               started++;
               active.put(candidate.tenant(), tenantActive + 1);

@@ -1,5 +1,6 @@
 package dev.stevedore.cleanup;
 
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.JobId;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.workspace.Workspaces;
@@ -46,7 +47,13 @@ public class FileRetention {
   private ScheduledFuture<?> timer;
 
   /** What one cleanup did. */
-  public record Report(Instant finishedBefore, int jobsCleaned) {}
+  public record Report(Instant finishedBefore, int jobsCleaned) implements Audited.Subject {
+
+    @Override
+    public String auditTarget() {
+      return "finishedBefore=" + finishedBefore;
+    }
+  }
 
   public void start() {
     timer =

@@ -1,5 +1,6 @@
 package dev.stevedore.security;
 
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.ConflictException;
 import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.core.NotFoundException;
@@ -35,8 +36,14 @@ public class TenantService {
   int defaultMaxQueued;
 
   /** A tenant as the API shows it, with the quotas in force. */
-  public record TenantView(
-      String id, String name, int maxRunning, int maxQueued, Instant createdAt) {}
+  public record TenantView(String id, String name, int maxRunning, int maxQueued, Instant createdAt)
+      implements Audited.Subject {
+
+    @Override
+    public String auditTarget() {
+      return id;
+    }
+  }
 
   /** What a client sends to make or change a tenant; null quotas mean the server's defaults. */
   public record TenantRequest(String id, String name, Integer maxRunning, Integer maxQueued) {}

@@ -35,11 +35,11 @@ public class FileRetention {
   @Inject Workspaces workspaces;
 
   @Inject
-  @ConfigProperty(name = "stevedore.cleanup.retention-days", defaultValue = "7")
+  @ConfigProperty(name = "stevedore.cleanup.retention-days")
   long retentionDays;
 
   @Inject
-  @ConfigProperty(name = "stevedore.cleanup.interval-minutes", defaultValue = "60")
+  @ConfigProperty(name = "stevedore.cleanup.interval-minutes")
   long intervalMinutes;
 
   @Resource ManagedScheduledExecutorService scheduler;

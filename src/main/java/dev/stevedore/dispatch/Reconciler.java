@@ -50,7 +50,7 @@ public class Reconciler {
   @Inject NodeIdentity node;
 
   @Inject
-  @ConfigProperty(name = "stevedore.reconcile.interval-seconds", defaultValue = "30")
+  @ConfigProperty(name = "stevedore.reconcile.interval-seconds")
   long intervalSeconds;
 
   @Resource ManagedScheduledExecutorService scheduler;

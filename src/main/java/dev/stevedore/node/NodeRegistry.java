@@ -37,7 +37,7 @@ public class NodeRegistry {
   @Resource ManagedScheduledExecutorService scheduler;
 
   @Inject
-  @ConfigProperty(name = "stevedore.node.heartbeat-seconds", defaultValue = "5")
+  @ConfigProperty(name = "stevedore.node.heartbeat-seconds")
   int heartbeatSeconds;
 
   private final String instanceId = UUID.randomUUID().toString();

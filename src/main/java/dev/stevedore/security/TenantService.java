@@ -28,11 +28,11 @@ public class TenantService {
   EntityManager em;
 
   @Inject
-  @ConfigProperty(name = "stevedore.tenants.default-max-running", defaultValue = "4")
+  @ConfigProperty(name = "stevedore.tenants.default-max-running")
   int defaultMaxRunning;
 
   @Inject
-  @ConfigProperty(name = "stevedore.tenants.default-max-queued", defaultValue = "1000")
+  @ConfigProperty(name = "stevedore.tenants.default-max-queued")
   int defaultMaxQueued;
 
   /** A tenant as the API shows it, with the quotas in force. */

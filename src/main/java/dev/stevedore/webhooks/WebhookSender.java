@@ -46,7 +46,7 @@ public class WebhookSender {
           .build();
 
   @Inject
-  @ConfigProperty(name = "stevedore.webhooks.max-age-hours", defaultValue = "24")
+  @ConfigProperty(name = "stevedore.webhooks.max-age-hours")
   long maxAgeHours;
 
   @Resource ManagedScheduledExecutorService scheduler;

@@ -1,5 +1,6 @@
 package dev.stevedore.cleanup;
 
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.JobId;
 import dev.stevedore.core.Schedules;
 import dev.stevedore.job.JobRepository;
@@ -30,17 +31,23 @@ public class FileRetention {
   @Inject Workspaces workspaces;
 
   @Inject
-  @ConfigProperty(name = "stevedore.cleanup.retention-days", defaultValue = "7")
+  @ConfigProperty(name = "stevedore.cleanup.retention-days")
   long retentionDays;
 
   @Inject
-  @ConfigProperty(name = "stevedore.cleanup.interval-minutes", defaultValue = "60")
+  @ConfigProperty(name = "stevedore.cleanup.interval-minutes")
   long intervalMinutes;
 
   @Inject Schedules schedules;
 
   /** What one cleanup did. */
-  public record Report(Instant finishedBefore, int jobsCleaned) {}
+  public record Report(Instant finishedBefore, int jobsCleaned) implements Audited.Subject {
+
+    @Override
+    public String auditTarget() {
+      return "finishedBefore=" + finishedBefore;
+    }
+  }
 
   /** Cleans now, then every interval. */
   public void start() {

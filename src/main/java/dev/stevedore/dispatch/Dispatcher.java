@@ -52,15 +52,15 @@ public class Dispatcher {
   @Inject QueueStatus queueStatus;
 
   @Inject
-  @ConfigProperty(name = "stevedore.dispatch.max-concurrent", defaultValue = "4")
+  @ConfigProperty(name = "stevedore.dispatch.max-concurrent")
   int maxConcurrent;
 
   @Inject
-  @ConfigProperty(name = "stevedore.dispatch.poll-interval-ms", defaultValue = "1000")
+  @ConfigProperty(name = "stevedore.dispatch.poll-interval-ms")
   long pollIntervalMs;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.cancel-grace-seconds", defaultValue = "10")
+  @ConfigProperty(name = "stevedore.jobs.cancel-grace-seconds")
   int cancelGraceSeconds;
 
   @Resource ManagedExecutorService executor;

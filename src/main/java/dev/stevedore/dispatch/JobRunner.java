@@ -60,7 +60,7 @@ public class JobRunner {
   @Inject NodeIdentity node;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.timeout-grace-seconds", defaultValue = "10")
+  @ConfigProperty(name = "stevedore.jobs.timeout-grace-seconds")
   int timeoutGraceSeconds;
 
   @Resource ManagedScheduledExecutorService scheduler;

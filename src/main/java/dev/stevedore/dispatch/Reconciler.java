@@ -47,7 +47,7 @@ public class Reconciler {
   @Inject NodeIdentity node;
 
   @Inject
-  @ConfigProperty(name = "stevedore.reconcile.interval-seconds", defaultValue = "30")
+  @ConfigProperty(name = "stevedore.reconcile.interval-seconds")
   long intervalSeconds;
 
   @Inject Schedules schedules;

@@ -35,7 +35,7 @@ public class NodeRegistry {
   @Inject Schedules schedules;
 
   @Inject
-  @ConfigProperty(name = "stevedore.node.heartbeat-seconds", defaultValue = "5")
+  @ConfigProperty(name = "stevedore.node.heartbeat-seconds")
   int heartbeatSeconds;
 
   private final String instanceId = UUID.randomUUID().toString();

@@ -44,11 +44,11 @@ public class NodeSampler {
   @Inject NodeIdentity node;
 
   @Inject
-  @ConfigProperty(name = "stevedore.node.sample-interval-seconds", defaultValue = "5")
+  @ConfigProperty(name = "stevedore.node.sample-interval-seconds")
   int intervalSeconds;
 
   @Inject
-  @ConfigProperty(name = "stevedore.health.min-free-disk-mb", defaultValue = "1024")
+  @ConfigProperty(name = "stevedore.health.min-free-disk-mb")
   long minFreeDiskMb;
 
   @Inject Schedules schedules;

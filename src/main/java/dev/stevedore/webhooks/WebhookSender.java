@@ -39,7 +39,7 @@ public class WebhookSender {
           .build();
 
   @Inject
-  @ConfigProperty(name = "stevedore.webhooks.max-age-hours", defaultValue = "24")
+  @ConfigProperty(name = "stevedore.webhooks.max-age-hours")
   long maxAgeHours;
 
   @Inject Schedules schedules;

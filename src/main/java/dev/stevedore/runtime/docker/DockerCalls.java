@@ -71,12 +71,12 @@ class DockerCalls {
   @Inject ImagePolicy images;
 
   @Inject
-  @ConfigProperty(name = "stevedore.docker.pull-timeout-seconds", defaultValue = "600")
+  @ConfigProperty(name = "stevedore.docker.pull-timeout-seconds")
   int pullTimeoutSeconds;
 
   /** Longest output line kept; the rest of a longer line is dropped behind a marker. */
   @Inject
-  @ConfigProperty(name = "stevedore.logs.max-line-bytes", defaultValue = "65536")
+  @ConfigProperty(name = "stevedore.logs.max-line-bytes")
   int maxLineBytes;
 
   /**

@@ -209,14 +209,18 @@ class AccessIT {
 
   @Test
   void sensitiveActionsAreAudited() {
-    JsonObject operator = key(tenant(null, null), "operator");
+    String tenant = tenant(null, null);
+    JsonObject operator = key(tenant, "operator");
+    JsonObject viewer = key(tenant, "viewer");
     String key = operator.getString("key");
     String id =
         json(post(key, JOBS, shellJob("echo x > /workspace/out/x.txt; sleep 30"))).getString("id");
     awaitState(id, Duration.ofSeconds(30), "RUNNING");
     post(key, JOBS + "/" + id + "/cancel", "");
     awaitEnd(id);
-    get(key, JOBS + "/" + id + "/output");
+    assertEquals(409, post(key, JOBS + "/" + id + "/cancel", "").statusCode());
+    assertEquals(403, post(viewer.getString("key"), JOBS + "/" + id + "/cancel", "").statusCode());
+    int download = get(key, JOBS + "/" + id + "/output").statusCode();
     Api.send(HttpRequest.newBuilder(Api.uri("/api/v1/keys/" + operator.getString("id"))).DELETE());
 
     String byOperator = Api.get("/api/v1/audit?actor=" + operator.getString("id")).body();
@@ -224,11 +228,33 @@ class AccessIT {
     assertTrue(byOperator.contains("\"job.cancel\""), byOperator);
     assertTrue(byOperator.contains("\"job.output.download\""), byOperator);
     assertTrue(byOperator.contains(id));
+    List<String> jobEntries =
+        entries("/api/v1/audit?actor=" + operator.getString("id")).stream()
+            .map(e -> e.getString("action") + " " + e.getString("target") + " " + outcomeOf(e))
+            .toList();
+    assertEquals(
+        List.of(
+            "job.output.download " + id + (download == 200 ? " ok" : " refused"),
+            "job.cancel " + id + " refused",
+            "job.cancel " + id + " ok",
+            "job.submit " + id + " ok"),
+        jobEntries,
+        "newest first; the submission names the job it made");
+    assertEquals(
+        List.of(),
+        entries("/api/v1/audit?actor=" + viewer.getString("id")),
+        "a call its role forbids never reaches the action");
+    List<JsonObject> recent = entries("/api/v1/audit?limit=50");
+    assertTrue(
+        recent.stream()
+            .anyMatch(
+                e ->
+                    e.getString("action").equals("key.create")
+                        && e.getString("target").equals(operator.getString("id"))
+                        && outcomeOf(e).equals("ok")),
+        "the creation names the key it made");
     JsonObject revocation =
-        Json.createReader(new java.io.StringReader(Api.get("/api/v1/audit?limit=50").body()))
-            .readArray()
-            .getValuesAs(JsonObject.class)
-            .stream()
+        recent.stream()
             .filter(e -> e.getString("action").equals("key.revoke"))
             .filter(e -> e.getString("target").equals(operator.getString("id")))
             .findFirst()
@@ -240,6 +266,16 @@ class AccessIT {
     assertEquals(
         403,
         get(key(tenant(null, null), "operator").getString("key"), "/api/v1/audit").statusCode());
+  }
+
+  private static List<JsonObject> entries(String path) {
+    return Json.createReader(new java.io.StringReader(Api.get(path).body()))
+        .readArray()
+        .getValuesAs(JsonObject.class);
+  }
+
+  private static String outcomeOf(JsonObject entry) {
+    return entry.getString("outcome");
   }
 
   @Test

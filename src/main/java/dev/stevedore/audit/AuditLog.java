@@ -11,11 +11,11 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The append-only audit log. Each entry is written in a transaction of its own, so a refused or
- * failed action is recorded as well as one that succeeded.
+ * failed action is recorded as well as one that succeeded. Entries are written by the {@link
+ * AuditInterceptor} around every {@link dev.stevedore.core.Audited} method.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -24,7 +24,6 @@ public class AuditLog {
   EntityManager em;
 
   @Inject Caller caller;
-  @Inject AuditLog self;
 
   /** An entry as the API shows it. */
   public record Entry(
@@ -38,45 +37,7 @@ public class AuditLog {
       String outcome,
       String clientAddress) {}
 
-  /**
-   * Runs {@code action} and records it with its outcome: {@code ok}, or the failure's kind.
-   *
-   * @param target what it acted on, such as a job id; may be filled in by the action's result
-   */
-  public <T> T record(String action, String target, Supplier<T> work) {
-    try {
-      T result = work.get();
-      self.append(action, target, "ok");
-      return result;
-    } catch (RuntimeException e) {
-      self.append(action, target, outcomeOf(e));
-      throw e;
-    }
-  }
-
-  /** Runs {@code work} and records it with the target its result names (a new job's id). */
-  public <T> T record(
-      String action, Supplier<T> work, java.util.function.Function<T, String> targetOf) {
-    try {
-      T result = work.get();
-      self.append(action, targetOf.apply(result), "ok");
-      return result;
-    } catch (RuntimeException e) {
-      self.append(action, null, outcomeOf(e));
-      throw e;
-    }
-  }
-
-  public void record(String action, String target, Runnable work) {
-    record(
-        action,
-        target,
-        () -> {
-          work.run();
-          return null;
-        });
-  }
-
+  /** Writes one entry for the current caller. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void append(String action, String target, String outcome) {
     em.persist(
@@ -134,7 +95,8 @@ public class AuditLog {
         .toList();
   }
 
-  private static String outcomeOf(RuntimeException e) {
+  /** How an action that threw {@code e} ended: refused (a domain exception) or failed. */
+  static String outcomeOf(Exception e) {
     return e instanceof DomainException ? "refused" : "failed";
   }
 }

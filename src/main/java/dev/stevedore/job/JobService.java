@@ -44,7 +44,7 @@ public class JobService {
   @Inject Event<JobSpecChecking> specChecks;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.max-spec-bytes", defaultValue = "524288")
+  @ConfigProperty(name = "stevedore.jobs.max-spec-bytes")
   long maxSpecBytes;
 
   /** Files that come with a submission: single files, or one zip to unpack, or neither. */

@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,7 +71,6 @@ class DispatcherTest {
     dispatcher.maxConcurrent = maxConcurrent;
     dispatcher.cancelGraceSeconds = 10;
     dispatcher.executor = executor.executor();
-    dispatcher.scheduler = executor.scheduler();
     return dispatcher;
   }
 
@@ -378,10 +376,6 @@ class DispatcherTest {
   }
 
   @Test
-  @Disabled(
-      "Found while writing this test: a claim that fails with anything but a lost race (a dropped"
-          + " database connection) leaves the job marked in flight for ever, so this server never"
-          + " starts it again and the reconciler never settles it")
   void aClaimThatFailsLeavesTheJobFreeForTheNextPass() {
     JobId id = queued("default", 0);
     jobs.beforeNextClaim(

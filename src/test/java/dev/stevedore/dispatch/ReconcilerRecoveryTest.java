@@ -100,7 +100,6 @@ class ReconcilerRecoveryTest {
     dispatcher.maxConcurrent = 4;
     dispatcher.cancelGraceSeconds = 10;
     dispatcher.executor = executor.executor();
-    dispatcher.scheduler = executor.scheduler();
 
     reconciler.runtime = engine;
     reconciler.repository = jobs;

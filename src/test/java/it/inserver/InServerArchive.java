@@ -24,13 +24,14 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  * same data source. A second web application cannot see the first one's classes, so an archive
  * carries the application classes it tests: the given roots and every application class they refer
  * to, found in their class files (so that the archive follows when classes move between packages).
- * It gets the application's persistence unit cut down to the entities it carries, and a beans.xml
- * like the application's. What the roots do not reach (the dispatcher, the REST layer, start-up) is
- * not there and does not run twice.
+ * It gets the application's persistence unit cut down to the entities it carries, the application's
+ * configuration defaults, and a beans.xml like the application's. What the roots do not reach (the
+ * dispatcher, the REST layer, start-up) is not there and does not run twice.
  */
 final class InServerArchive {
 
   private static final String APP_PACKAGE = "dev/stevedore/";
+  private static final String CONFIG = "META-INF/microprofile-config.properties";
   private static final Pattern CLASS_NAME = Pattern.compile("dev/stevedore/[A-Za-z0-9_$/]+");
   private static final Pattern PERSISTENCE_CLASS =
       Pattern.compile("[ \\t]*<class>([^<]+)</class>[ \\t]*\\r?\\n");
@@ -59,6 +60,8 @@ final class InServerArchive {
     if (persistent) {
       archive.addAsResource(new StringAsset(onlyThese(unit, classes)), "META-INF/persistence.xml");
     }
+    // The application's configuration defaults live in one file, not in its annotations.
+    archive.addAsResource(CONFIG);
     archive.addAsWebInfResource(
         new StringAsset(
             "<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""

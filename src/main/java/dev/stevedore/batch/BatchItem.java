@@ -13,7 +13,7 @@ import java.time.Instant;
 @Table(name = "batch_item")
 public class BatchItem {
 
-  /** Where an item stands. */
+  /** Where an item stands; {@link BatchTransitions} holds the moves between them. */
   public enum State {
     /** Not run yet, or interrupted by an operator's stop: runs when the batch runs. */
     PENDING,
@@ -119,7 +119,9 @@ public class BatchItem {
     return finishedAt;
   }
 
+  /** Its job is submitted (a new one, if it had one before). */
   void started(String jobId) {
+    BatchTransitions.check(id, state, State.RUNNING);
     this.state = State.RUNNING;
     this.jobId = jobId;
     this.runs++;
@@ -128,7 +130,9 @@ public class BatchItem {
     this.finishedAt = null;
   }
 
+  /** Its run ended, or it is to run (again): the table of {@link BatchTransitions} says whether. */
   void ended(State state, Integer exitCode, String reason, Instant at) {
+    BatchTransitions.check(id, this.state, state);
     this.state = state;
     this.exitCode = exitCode;
     this.reason = reason;

@@ -7,7 +7,6 @@ import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * Runs one item as an ordinary job and waits for its end. A success goes to the writer; a failure
@@ -51,9 +50,6 @@ public class BatchItemProcessor implements ItemProcessor {
     } catch (DomainException refused) {
       // A rule only the job's own submission checks (429s are waited out in jobFor).
       outcome = new ItemRunner.Outcome(JobState.FAILED, null, refused.getMessage());
-    } catch (TimeoutException e) {
-      outcome =
-          new ItemRunner.Outcome(JobState.FAILED, null, "no end within the batch's wait limit");
     }
     switch (outcome.state()) {
       case SUCCEEDED:

@@ -1,6 +1,6 @@
 package dev.stevedore.batch;
 
-import dev.stevedore.audit.AuditLog;
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.core.Role;
 import dev.stevedore.rest.MultipartForm;
@@ -52,13 +52,13 @@ public class BatchResource {
   private static final String STATE_CONFLICT = "Conflict";
 
   @Inject BatchService batches;
-  @Inject AuditLog audit;
   @Inject InputStager uploads;
   @Context UriInfo uriInfo;
 
   @POST
   @RolesAllowed(Role.SUBMITTER_NAME)
   @Consumes(MediaType.APPLICATION_JSON)
+  @Audited("batch.submit")
   @Operation(
       summary = "Submit a batch",
       description =
@@ -74,13 +74,13 @@ public class BatchResource {
                       schema = @Schema(implementation = BatchRequest.class)))
           InputStream body) {
     BatchRequest request = readBatch(body);
-    return created(
-        audit.record("batch.submit", () -> batches.submit(request, List.of()), BatchView::id));
+    return created(batches.submit(request, List.of()));
   }
 
   @POST
   @RolesAllowed(Role.SUBMITTER_NAME)
   @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Audited("batch.submit")
   @Operation(
       summary = "Submit a batch with one input file per item",
       description =
@@ -130,9 +130,7 @@ public class BatchResource {
     if (files.isEmpty()) {
       throw InvalidInputException.forField("item", "at least one 'item' file part is needed");
     }
-    BatchRequest submitted = request;
-    return created(
-        audit.record("batch.submit", () -> batches.submit(submitted, files), BatchView::id));
+    return created(batches.submit(request, files));
   }
 
   @GET
@@ -172,6 +170,7 @@ public class BatchResource {
   @GET
   @Path("{id}/output")
   @Produces("application/zip")
+  @Audited("batch.output.download")
   @Operation(
       summary = "Every item's outputs in one zip, a folder per item (item-<index>/)",
       description = "Built from the items' own output archives as they stand.")
@@ -183,9 +182,8 @@ public class BatchResource {
               mediaType = "application/zip",
               schema = @Schema(type = SchemaType.STRING, format = "binary")))
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public Response output(@PathParam("id") String id) {
-    List<BatchItem> items =
-        audit.record("batch.output.download", id, () -> batches.items(id, Optional.empty()));
+  public Response output(@PathParam("id") @Audited.Target String id) {
+    List<BatchItem> items = batches.items(id, Optional.empty());
     StreamingOutput zip = out -> batches.writeOutput(items, out);
     return Response.ok(zip, "application/zip")
         .header("Content-Disposition", "attachment; filename=\"" + id + "-output.zip\"")
@@ -194,6 +192,7 @@ public class BatchResource {
 
   @POST
   @Path("{id}/stop")
+  @Audited("batch.stop")
   @RolesAllowed(Role.SUBMITTER_NAME)
   @Operation(
       summary = "Stop a running batch",
@@ -203,12 +202,13 @@ public class BatchResource {
   @APIResponse(responseCode = "200", description = "Stopping")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = STATE_CONFLICT)
-  public BatchView stop(@PathParam("id") String id) {
-    return audit.record("batch.stop", id, () -> batches.stop(id));
+  public BatchView stop(@PathParam("id") @Audited.Target String id) {
+    return batches.stop(id);
   }
 
   @POST
   @Path("{id}/restart")
+  @Audited("batch.restart")
   @RolesAllowed(Role.SUBMITTER_NAME)
   @Operation(
       summary = "Restart a stopped or failed batch",
@@ -218,19 +218,20 @@ public class BatchResource {
   @APIResponse(responseCode = "200", description = "Restarted")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = STATE_CONFLICT)
-  public BatchView restart(@PathParam("id") String id) {
-    return audit.record("batch.restart", id, () -> batches.restart(id));
+  public BatchView restart(@PathParam("id") @Audited.Target String id) {
+    return batches.restart(id);
   }
 
   @POST
   @Path("{id}/abandon")
+  @Audited("batch.abandon")
   @RolesAllowed(Role.SUBMITTER_NAME)
   @Operation(summary = "Abandon a stopped or failed batch: it can never be restarted")
   @APIResponse(responseCode = "200", description = "Abandoned")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = STATE_CONFLICT)
-  public BatchView abandon(@PathParam("id") String id) {
-    return audit.record("batch.abandon", id, () -> batches.abandon(id));
+  public BatchView abandon(@PathParam("id") @Audited.Target String id) {
+    return batches.abandon(id);
   }
 
   /** The batch as JSON, read strictly (no silent type conversions) up to the upload limit. */

@@ -52,7 +52,9 @@ public class BatchService {
   static final String JOB_XML = "stevedore-batch";
   private static final int DEFAULT_PARALLELISM = 4;
   private static final int DEFAULT_CHECKPOINT_EVERY = 10;
-  private static final long MAX_CHUNK_TIMEOUT_SECONDS = Duration.ofDays(30).toSeconds();
+
+  /** The longest a chunk's transaction may last; an item's job is awaited no longer. */
+  static final Duration LONGEST_CHUNK = Duration.ofDays(30);
 
   @Inject BatchRepository store;
   @Inject BatchFiles files;
@@ -175,10 +177,7 @@ public class BatchService {
   /** Stops the running execution and cancels the item jobs in flight; they run again on restart. */
   public BatchView stop(String id) {
     Batch batch = operable(id);
-    BatchStatus status = status(batch);
-    if (status != BatchStatus.STARTING && status != BatchStatus.STARTED) {
-      throw BatchExceptions.wrongState(id, status.name(), "only a running batch can be stopped");
-    }
+    BatchTransitions.check(id, status(batch), BatchTransitions.Operation.STOP);
     store.stopRequested(id, true);
     operator().stop(batch.executionId());
     for (BatchItem item : store.items(id, List.of(BatchItem.State.RUNNING))) {
@@ -193,11 +192,7 @@ public class BatchService {
    */
   public BatchView restart(String id) {
     Batch batch = operable(id);
-    BatchStatus status = status(batch);
-    if (status != BatchStatus.STOPPED && status != BatchStatus.FAILED) {
-      throw BatchExceptions.wrongState(
-          id, status.name(), "only a STOPPED or FAILED batch can be restarted");
-    }
+    BatchTransitions.check(id, status(batch), BatchTransitions.Operation.RESTART);
     Set<String> cancelled = new HashSet<>();
     for (BatchItem item : store.items(id, List.of(BatchItem.State.RUNNING))) {
       jobRepository
@@ -217,11 +212,7 @@ public class BatchService {
   /** Marks a stopped or failed batch as never to run again. */
   public BatchView abandon(String id) {
     Batch batch = operable(id);
-    BatchStatus status = status(batch);
-    if (status != BatchStatus.STOPPED && status != BatchStatus.FAILED) {
-      throw BatchExceptions.wrongState(
-          id, status.name(), "only a STOPPED or FAILED batch can be abandoned");
-    }
+    BatchTransitions.check(id, status(batch), BatchTransitions.Operation.ABANDON);
     operator().abandon(batch.executionId());
     return view(id);
   }
@@ -302,7 +293,7 @@ public class BatchService {
    */
   private static Properties parameters(Batch batch, JobSpec template) {
     long perItem = (long) template.timeoutSeconds() * (batch.itemRetries() + 1) + 600;
-    long chunk = Math.min(MAX_CHUNK_TIMEOUT_SECONDS, perItem * batch.checkpointEvery());
+    long chunk = Math.min(LONGEST_CHUNK.toSeconds(), perItem * batch.checkpointEvery());
     Properties parameters = new Properties();
     parameters.setProperty("batchId", batch.id());
     parameters.setProperty("checkpointEvery", Integer.toString(batch.checkpointEvery()));

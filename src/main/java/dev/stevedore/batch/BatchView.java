@@ -1,5 +1,6 @@
 package dev.stevedore.batch;
 
+import dev.stevedore.core.Audited;
 import dev.stevedore.job.JobSpec;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +25,13 @@ public record BatchView(
     int itemRetries,
     @Schema(description = "The template, secrets shown as ***") JobSpec template,
     Progress progress,
-    @Schema(description = "Oldest first") List<Execution> executions) {
+    @Schema(description = "Oldest first") List<Execution> executions)
+    implements Audited.Subject {
+
+  @Override
+  public String auditTarget() {
+    return id;
+  }
 
   @Schema(name = "BatchProgress", description = "Item counts")
   public record Progress(

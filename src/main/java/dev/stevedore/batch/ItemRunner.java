@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
  * Runs one work item as an ordinary Stevedore job and waits for its end. An item whose job was
@@ -31,7 +32,16 @@ public class ItemRunner {
   @Inject BatchRepository store;
   @Inject ItemJobs itemJobs;
 
+  /** The outcome of an item whose job did not end within {@link #waitLimit}. */
+  static final String NO_END = "no end within the batch's wait limit";
+
   private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+
+  /**
+   * How long an item's job is awaited at most: as long as the longest chunk transaction. A last
+   * resort, since the job's own deadline ends it first.
+   */
+  Duration waitLimit = BatchService.LONGEST_CHUNK;
 
   /** How an item's job ended. */
   public record Outcome(JobState state, Integer exitCode, String reason) {}
@@ -60,11 +70,11 @@ public class ItemRunner {
   }
 
   /**
-   * Waits for the job to end for good. Bounded by a Fault Tolerance timeout as a last resort, as
-   * long as the longest chunk transaction (30 days): the job's own deadline ends it first.
+   * Waits for the job to end for good, at most {@link #waitLimit}: a job that has not ended by then
+   * counts as FAILED for the item.
    */
-  @Timeout(value = 720, unit = java.time.temporal.ChronoUnit.HOURS)
   public Outcome awaitEnd(String jobId) {
+    Instant giveUpAt = Instant.now().plus(waitLimit);
     CompletableFuture<Void> ended = waiting.computeIfAbsent(jobId, k -> new CompletableFuture<>());
     try {
       while (true) {
@@ -75,8 +85,12 @@ public class ItemRunner {
         if (now.state().isFinished()) {
           return now; // a retry requeues in the same transaction: a stored end is final
         }
+        long left = Duration.between(Instant.now(), giveUpAt).toMillis();
+        if (left <= 0) {
+          return new Outcome(JobState.FAILED, null, NO_END);
+        }
         try {
-          ended.get(POLL_SECONDS, TimeUnit.SECONDS);
+          ended.get(Math.min(left, TimeUnit.SECONDS.toMillis(POLL_SECONDS)), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
           // poll again: the job may have ended on another node, whose events this one misses
         }

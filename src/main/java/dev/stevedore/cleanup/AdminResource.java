@@ -1,6 +1,6 @@
 package dev.stevedore.cleanup;
 
-import dev.stevedore.audit.AuditLog;
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.core.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -26,10 +26,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AdminResource {
 
   @Inject FileRetention retention;
-  @Inject AuditLog audit;
 
   @POST
   @Path("cleanup")
+  @Audited("cleanup")
   @Operation(
       summary = "Remove the files of ended jobs now",
       description =
@@ -44,6 +44,6 @@ public class AdminResource {
     if (cutoff.isAfter(Instant.now())) {
       throw InvalidInputException.forField("finishedBefore", "must not be in the future");
     }
-    return audit.record("cleanup", "finishedBefore=" + cutoff, () -> retention.clean(cutoff));
+    return retention.clean(cutoff);
   }
 }

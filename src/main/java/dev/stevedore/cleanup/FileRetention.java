@@ -1,11 +1,10 @@
 package dev.stevedore.cleanup;
 
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.JobId;
+import dev.stevedore.core.Schedules;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.workspace.Workspaces;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -13,8 +12,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,30 +31,31 @@ public class FileRetention {
   @Inject Workspaces workspaces;
 
   @Inject
-  @ConfigProperty(name = "stevedore.cleanup.retention-days", defaultValue = "7")
+  @ConfigProperty(name = "stevedore.cleanup.retention-days")
   long retentionDays;
 
   @Inject
-  @ConfigProperty(name = "stevedore.cleanup.interval-minutes", defaultValue = "60")
+  @ConfigProperty(name = "stevedore.cleanup.interval-minutes")
   long intervalMinutes;
 
-  @Resource ManagedScheduledExecutorService scheduler;
-
-  private ScheduledFuture<?> timer;
+  @Inject Schedules schedules;
 
   /** What one cleanup did. */
-  public record Report(Instant finishedBefore, int jobsCleaned) {}
+  public record Report(Instant finishedBefore, int jobsCleaned) implements Audited.Subject {
 
-  public void start() {
-    timer =
-        scheduler.scheduleWithFixedDelay(this::cleanQuietly, 0, intervalMinutes, TimeUnit.MINUTES);
+    @Override
+    public String auditTarget() {
+      return "finishedBefore=" + finishedBefore;
+    }
   }
 
-  @PreDestroy
-  void stop() {
-    if (timer != null) {
-      timer.cancel(false);
-    }
+  /** Cleans now, then every interval. */
+  public void start() {
+    schedules.withFixedDelay(
+        "File cleanup",
+        Duration.ZERO,
+        Duration.ofMinutes(intervalMinutes),
+        () -> clean(defaultCutoff()));
   }
 
   /** The default cut-off: now less the retention period. */
@@ -93,13 +91,5 @@ public class FileRetention {
       LOG.info("Removed the files of " + cleaned + " jobs that ended before " + finishedBefore);
     }
     return new Report(finishedBefore, cleaned);
-  }
-
-  private void cleanQuietly() {
-    try {
-      clean(defaultCutoff());
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Cleanup failed; the next one tries again", e);
-    }
   }
 }

@@ -27,7 +27,7 @@ public class NodeIdentity {
   Optional<String> configured;
 
   @Inject
-  @ConfigProperty(name = "stevedore.data.dir", defaultValue = "data")
+  @ConfigProperty(name = "stevedore.data.dir")
   String dataDir;
 
   @Inject Installation installation;

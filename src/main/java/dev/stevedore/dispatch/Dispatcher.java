@@ -2,6 +2,7 @@ package dev.stevedore.dispatch;
 
 import dev.stevedore.core.JobId;
 import dev.stevedore.core.NodeIdentity;
+import dev.stevedore.core.Schedules;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobState;
@@ -13,7 +14,6 @@ import dev.stevedore.security.TenantService;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -24,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -54,19 +52,19 @@ public class Dispatcher {
   @Inject QueueStatus queueStatus;
 
   @Inject
-  @ConfigProperty(name = "stevedore.dispatch.max-concurrent", defaultValue = "4")
+  @ConfigProperty(name = "stevedore.dispatch.max-concurrent")
   int maxConcurrent;
 
   @Inject
-  @ConfigProperty(name = "stevedore.dispatch.poll-interval-ms", defaultValue = "1000")
+  @ConfigProperty(name = "stevedore.dispatch.poll-interval-ms")
   long pollIntervalMs;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.cancel-grace-seconds", defaultValue = "10")
+  @ConfigProperty(name = "stevedore.jobs.cancel-grace-seconds")
   int cancelGraceSeconds;
 
   @Resource ManagedExecutorService executor;
-  @Resource ManagedScheduledExecutorService scheduler;
+  @Inject Schedules schedules;
 
   private final AtomicInteger running = new AtomicInteger();
   private final Set<JobId> inFlight = ConcurrentHashMap.newKeySet();
@@ -74,19 +72,17 @@ public class Dispatcher {
   private final Object passLock = new Object();
   private volatile boolean stopped;
   private volatile long lastPassNanos;
-  private ScheduledFuture<?> timer;
 
+  /** Passes at once, then every poll interval besides those that events ask for. */
   public void start() {
-    timer =
-        scheduler.scheduleWithFixedDelay(this::dispatch, 0, pollIntervalMs, TimeUnit.MILLISECONDS);
+    schedules.withFixedDelay(
+        "Dispatch pass", Duration.ZERO, Duration.ofMillis(pollIntervalMs), this::dispatch);
   }
 
+  /** Events ask for no more passes; the timed ones stop with the application. */
   @PreDestroy
   void stop() {
     stopped = true;
-    if (timer != null) {
-      timer.cancel(false);
-    }
   }
 
   public int maxConcurrent() {
@@ -187,7 +183,16 @@ public class Dispatcher {
             if (!inFlight.add(id)) {
               continue;
             }
-            if (lifecycle.claim(id, node.name())) {
+            boolean claimed;
+            try {
+              claimed = lifecycle.claim(id, node.name());
+            } catch (RuntimeException e) {
+              // Not ours after all, or ours with the answer lost: either way no runner watches
+              // it, so it must not stay in flight; the reconciler settles a claim that committed.
+              inFlight.remove(id);
+              throw e;
+            }
+            if (claimed) {
               running.incrementAndGet();
               started++;
               active.put(candidate.tenant(), tenantActive + 1);

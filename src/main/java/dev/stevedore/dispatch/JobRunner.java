@@ -36,10 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * Runs one attempt of a job: its directories, the image, the container, the output, the deadline,
@@ -64,7 +60,7 @@ public class JobRunner {
   @Inject NodeIdentity node;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.timeout-grace-seconds", defaultValue = "10")
+  @ConfigProperty(name = "stevedore.jobs.timeout-grace-seconds")
   int timeoutGraceSeconds;
 
   @Resource ManagedScheduledExecutorService scheduler;
@@ -110,7 +106,7 @@ public class JobRunner {
     } catch (ImageUnavailableException e) {
       end(id, JobState.FAILED, null, e.getMessage());
       return;
-    } catch (ContainerRuntimeException | FaultToleranceException e) {
+    } catch (ContainerRuntimeException e) {
       notStarted(id, container, e);
       return;
     } catch (RuntimeException e) {
@@ -157,7 +153,7 @@ public class JobRunner {
       }
       LOG.info("Adopting the container of job " + id);
       supervise(id, attempt, container, job.spec(), job.startedAt());
-    } catch (ContainerRuntimeException | FaultToleranceException e) {
+    } catch (ContainerRuntimeException e) {
       LOG.warning("Job " + id + " could not be adopted yet: " + LogText.escape(e.getMessage()));
     }
   }
@@ -200,7 +196,7 @@ public class JobRunner {
         runtime.readLogs(container, writer);
         writer.complete();
       }
-    } catch (ContainerRuntimeException | FaultToleranceException e) {
+    } catch (ContainerRuntimeException e) {
       LOG.warning(
           "Lost sight of the container of job "
               + id
@@ -302,14 +298,14 @@ public class JobRunner {
   }
 
   /**
-   * The engine failed before the container ran. If it could not be reached, the job waits in the
-   * queue for it (a container made before the failure is adopted by the next try, since its name is
-   * the same); if it refused the container, the job fails.
+   * The engine failed before the container ran. If it could not be reached or cannot be used now,
+   * the job waits in the queue for it (a container made before the failure is adopted by the next
+   * try, since its name is the same); if it refused the container, the job fails.
    */
-  private void notStarted(JobId id, String container, RuntimeException e) {
-    boolean unreachable = !(e instanceof ContainerRuntimeException cre) || cre.engineUnreachable();
-    if (unreachable) {
-      String why = LogText.escape(whyWaiting(e));
+  private void notStarted(JobId id, String container, ContainerRuntimeException e) {
+    if (e.engineUnreachable()) {
+      String why =
+          LogText.escape(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
       LOG.warning("Job " + id + " waits for the Docker engine: " + why);
       JobLifecycle.ifStillPossible(
           () -> lifecycle.waitForEngine(id, "Docker engine unavailable: " + why));
@@ -317,20 +313,6 @@ public class JobRunner {
       end(id, JobState.FAILED, null, e.getMessage());
       removeQuietly(container);
     }
-  }
-
-  /** Fault tolerance's own exceptions carry no message: say what they mean. */
-  private static String whyWaiting(RuntimeException e) {
-    if (e instanceof CircuitBreakerOpenException) {
-      return "calls to it are paused after repeated failures";
-    }
-    if (e instanceof BulkheadException) {
-      return "too many calls to it at once";
-    }
-    if (e instanceof TimeoutException) {
-      return "it did not answer in time";
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private boolean isRunning(String container) {

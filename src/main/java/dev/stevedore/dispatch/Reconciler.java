@@ -2,6 +2,7 @@ package dev.stevedore.dispatch;
 
 import dev.stevedore.core.JobId;
 import dev.stevedore.core.NodeIdentity;
+import dev.stevedore.core.Schedules;
 import dev.stevedore.job.Job;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobRepository;
@@ -9,15 +10,11 @@ import dev.stevedore.job.JobState;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.ManagedContainer;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -50,26 +47,16 @@ public class Reconciler {
   @Inject NodeIdentity node;
 
   @Inject
-  @ConfigProperty(name = "stevedore.reconcile.interval-seconds", defaultValue = "30")
+  @ConfigProperty(name = "stevedore.reconcile.interval-seconds")
   long intervalSeconds;
 
-  @Resource ManagedScheduledExecutorService scheduler;
-
-  private ScheduledFuture<?> timer;
+  @Inject Schedules schedules;
 
   /** Reconciles now, then every interval. */
   public void start() {
     reconcileQuietly();
-    timer =
-        scheduler.scheduleWithFixedDelay(
-            this::reconcileQuietly, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
-  }
-
-  @PreDestroy
-  void stop() {
-    if (timer != null) {
-      timer.cancel(false);
-    }
+    Duration interval = Duration.ofSeconds(intervalSeconds);
+    schedules.withFixedDelay("Reconciliation", interval, interval, this::reconcileQuietly);
   }
 
   void reconcileQuietly() {

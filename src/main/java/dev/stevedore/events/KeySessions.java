@@ -1,10 +1,8 @@
 package dev.stevedore.events;
 
+import dev.stevedore.core.Schedules;
 import dev.stevedore.security.ApiKeyService;
 import dev.stevedore.security.KeyRevoked;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -12,12 +10,11 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -35,10 +32,10 @@ public class KeySessions {
   private static final Logger LOG = Logger.getLogger(KeySessions.class.getName());
 
   @Inject ApiKeyService keys;
-  @Resource ManagedScheduledExecutorService scheduler;
+  @Inject Schedules schedules;
 
   private final Map<String, Set<Session>> byKey = new ConcurrentHashMap<>();
-  private ScheduledFuture<?> sweeper;
+  private Schedules.Task sweeper;
 
   void opened(String keyId, Session session) {
     session.getUserProperties().put(KEY, keyId);
@@ -80,9 +77,10 @@ public class KeySessions {
 
   private synchronized void startSweeping() {
     if (sweeper == null) {
+      Duration every = Duration.ofSeconds(SWEEP_SECONDS);
       sweeper =
-          scheduler.scheduleWithFixedDelay(
-              this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+          schedules.withFixedDelay(
+              "Closing the streams of keys revoked elsewhere", every, every, this::sweep);
     }
   }
 
@@ -96,13 +94,6 @@ public class KeySessions {
       }
     } catch (RuntimeException e) {
       LOG.warning("Could not check the keys of open streams; trying again: " + e);
-    }
-  }
-
-  @PreDestroy
-  synchronized void stop() {
-    if (sweeper != null) {
-      sweeper.cancel(false);
     }
   }
 }

@@ -27,7 +27,7 @@ public class StreamHub {
   @Inject JobRepository jobs;
 
   @Inject
-  @ConfigProperty(name = "stevedore.streams.max-pending-messages", defaultValue = "10000")
+  @ConfigProperty(name = "stevedore.streams.max-pending-messages")
   int maxPending;
 
   private final Map<JobId, Set<LogFollower>> logFollowers = new ConcurrentHashMap<>();

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  */
 @WebFilter("/ws/*")
 public class TicketFilter extends HttpFilter {
+  private static final long serialVersionUID = 1L;
 
   private static final Pattern JOB_LOGS = Pattern.compile("/ws/jobs/([^/]+)/logs");
   private static final String EVENTS = "/ws/events";

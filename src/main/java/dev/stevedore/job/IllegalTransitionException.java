@@ -6,6 +6,7 @@ import java.util.Locale;
 
 /** A state change the transition table does not allow. */
 public class IllegalTransitionException extends ConflictException {
+  private static final long serialVersionUID = 1L;
 
   private final JobState from;
   private final JobState to;

@@ -23,55 +23,55 @@ public class JobLimits {
   public static final String NETWORK_BRIDGE = "bridge";
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.default.timeout-seconds", defaultValue = "3600")
+  @ConfigProperty(name = "stevedore.jobs.default.timeout-seconds")
   int defaultTimeoutSeconds;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.max.timeout-seconds", defaultValue = "86400")
+  @ConfigProperty(name = "stevedore.jobs.max.timeout-seconds")
   int maxTimeoutSeconds;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.default.memory-mb", defaultValue = "512")
+  @ConfigProperty(name = "stevedore.jobs.default.memory-mb")
   int defaultMemoryMb;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.max.memory-mb", defaultValue = "8192")
+  @ConfigProperty(name = "stevedore.jobs.max.memory-mb")
   int maxMemoryMb;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.default.cpus", defaultValue = "1.0")
+  @ConfigProperty(name = "stevedore.jobs.default.cpus")
   double defaultCpus;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.max.cpus", defaultValue = "4.0")
+  @ConfigProperty(name = "stevedore.jobs.max.cpus")
   double maxCpus;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.default.pids", defaultValue = "256")
+  @ConfigProperty(name = "stevedore.jobs.default.pids")
   int defaultPids;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.max.pids", defaultValue = "4096")
+  @ConfigProperty(name = "stevedore.jobs.max.pids")
   int maxPids;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.default.priority", defaultValue = "50")
+  @ConfigProperty(name = "stevedore.jobs.default.priority")
   int defaultPriority;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.min.priority", defaultValue = "0")
+  @ConfigProperty(name = "stevedore.jobs.min.priority")
   int minPriority;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.max.priority", defaultValue = "100")
+  @ConfigProperty(name = "stevedore.jobs.max.priority")
   int maxPriority;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.max.attempts", defaultValue = "10")
+  @ConfigProperty(name = "stevedore.jobs.max.attempts")
   int maxAttempts;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.allow-bridge-network", defaultValue = "false")
+  @ConfigProperty(name = "stevedore.jobs.allow-bridge-network")
   boolean allowBridgeNetwork;
 
   @Inject ImagePolicy images;

@@ -1,6 +1,6 @@
 package dev.stevedore.job;
 
-import dev.stevedore.audit.AuditLog;
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.InvalidInputException;
 import dev.stevedore.core.JobId;
 import dev.stevedore.core.Role;
@@ -61,13 +61,13 @@ public class JobResource {
       java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,200}");
 
   @Inject JobService jobs;
-  @Inject AuditLog audit;
   @Inject InputStager uploads;
   @Context UriInfo uriInfo;
 
   @POST
   @RolesAllowed(Role.SUBMITTER_NAME)
   @Consumes(MediaType.APPLICATION_JSON)
+  @Audited("job.submit")
   @Operation(
       summary = "Submit a job",
       description =
@@ -111,16 +111,13 @@ public class JobResource {
           @HeaderParam("Idempotency-Key")
           String idempotencyKey) {
     JobSpec spec = jobs.readSpec(body);
-    return submitted(
-        audit.record(
-            "job.submit",
-            () -> jobs.submit(spec, idempotencyKey, JobService.Inputs.NONE),
-            s -> s.job().id()));
+    return submitted(jobs.submit(spec, idempotencyKey, JobService.Inputs.NONE));
   }
 
   @POST
   @RolesAllowed(Role.SUBMITTER_NAME)
   @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Audited("job.submit")
   @Operation(
       summary = "Submit a job with input files",
       description =
@@ -174,13 +171,7 @@ public class JobResource {
             .map(f -> new InputStager.Upload(f.fileName(), f.content()))
             .toList();
     InputStream zip = form.single("zip").orElse(null);
-    JobService.Inputs inputs = new JobService.Inputs(files, zip);
-    JobSpec submittedSpec = spec;
-    return submitted(
-        audit.record(
-            "job.submit",
-            () -> jobs.submit(submittedSpec, idempotencyKey, inputs),
-            s -> s.job().id()));
+    return submitted(jobs.submit(spec, idempotencyKey, new JobService.Inputs(files, zip)));
   }
 
   private Response submitted(JobService.Submission submission) {
@@ -257,6 +248,7 @@ public class JobResource {
   @POST
   @RolesAllowed(Role.SUBMITTER_NAME)
   @Path("{id}/cancel")
+  @Audited("job.cancel")
   @Operation(
       summary = "Cancel a job",
       description =
@@ -267,27 +259,29 @@ public class JobResource {
       content = @Content(schema = @Schema(implementation = JobView.class)))
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = "Conflict")
-  public JobView cancel(@PathParam("id") JobId id) {
-    return audit.record("job.cancel", id.value(), () -> jobs.cancel(id));
+  public JobView cancel(@PathParam("id") @Audited.Target JobId id) {
+    return jobs.cancel(id);
   }
 
   @DELETE
   @RolesAllowed(Role.OPERATOR_NAME)
   @Path("{id}")
+  @Audited("job.delete")
   @Operation(
       summary = "Forget an ended job",
       description = "Deletes the job, its history and its files.")
   @APIResponse(responseCode = "204", description = "Deleted")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = "Conflict")
-  public Response delete(@PathParam("id") JobId id) {
-    audit.record("job.delete", id.value(), () -> jobs.delete(id));
+  public Response delete(@PathParam("id") @Audited.Target JobId id) {
+    jobs.delete(id);
     return Response.noContent().build();
   }
 
   @GET
   @Path("{id}/output")
   @Produces("application/zip")
+  @Audited("job.output.download")
   @Operation(
       summary = "The job's outputs as one zip",
       description = "What it wrote under /workspace/out.")
@@ -299,9 +293,8 @@ public class JobResource {
               mediaType = "application/zip",
               schema = @Schema(type = SchemaType.STRING, format = "binary")))
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public Response output(@PathParam("id") JobId id) {
-    java.nio.file.Path archive =
-        audit.record("job.output.download", id.value(), () -> jobs.outputArchive(id));
+  public Response output(@PathParam("id") @Audited.Target JobId id) {
+    java.nio.file.Path archive = jobs.outputArchive(id);
     return Response.ok(archive.toFile(), "application/zip")
         .header("Content-Disposition", "attachment; filename=\"" + id + "-output.zip\"")
         .build();
@@ -322,6 +315,7 @@ public class JobResource {
   @GET
   @Path("{id}/files/{path: .+}")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @Audited("job.file.download")
   @Operation(
       summary = "One file of the job's outputs",
       description = "Always served as a download.")
@@ -334,11 +328,12 @@ public class JobResource {
               schema = @Schema(type = SchemaType.STRING, format = "binary")))
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Response file(
-      @PathParam("id") JobId id,
-      @Parameter(description = "The file's path in the outputs, as listed") @PathParam("path")
+      @PathParam("id") @Audited.Target JobId id,
+      @Parameter(description = "The file's path in the outputs, as listed")
+          @PathParam("path")
+          @Audited.Target
           String path) {
-    audit.record(
-        "job.file.download", id.value() + "/" + path, () -> jobs.requireOutputFile(id, path));
+    jobs.requireOutputFile(id, path);
     StreamingOutput content = sink -> jobs.copyOutputFile(id, path, sink);
     String name = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
     return Response.ok(content, MediaType.APPLICATION_OCTET_STREAM)

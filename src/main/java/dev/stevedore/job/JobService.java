@@ -68,7 +68,7 @@ public class JobService {
   @Resource TransactionSynchronizationRegistry transactions;
 
   @Inject
-  @ConfigProperty(name = "stevedore.jobs.max-spec-bytes", defaultValue = "524288")
+  @ConfigProperty(name = "stevedore.jobs.max-spec-bytes")
   long maxSpecBytes;
 
   /** Files that come with a submission: single files, or one zip to unpack, or neither. */

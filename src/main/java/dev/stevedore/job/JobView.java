@@ -1,5 +1,6 @@
 package dev.stevedore.job;
 
+import dev.stevedore.core.Audited;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.time.Instant;
 import java.util.List;
@@ -59,7 +60,13 @@ public record JobView(
                     + " secrets and callbacks unless asked for view=full.")
         JobSpec spec,
     @Schema(description = "Every state change, oldest first; left out of job lists.")
-        List<Transition> history) {
+        List<Transition> history)
+    implements Audited.Subject {
+
+  @Override
+  public String auditTarget() {
+    return id;
+  }
 
   /** One entry of a job's history. */
   @Schema(name = "JobTransition")

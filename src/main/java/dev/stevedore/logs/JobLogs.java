@@ -50,7 +50,7 @@ public class JobLogs {
           .build();
 
   @Inject
-  @ConfigProperty(name = "stevedore.logs.max-bytes-per-attempt", defaultValue = "10485760")
+  @ConfigProperty(name = "stevedore.logs.max-bytes-per-attempt")
   long maxBytesPerAttempt;
 
   /** Which lines to read back, and how. */

@@ -15,14 +15,13 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
-import org.eclipse.microprofile.health.Startup;
 
 /**
  * The node's MicroProfile Health checks. Liveness asks only whether this process still works (a
  * platform restarts it when not); readiness whether it can take work now (database, engine, disk),
- * so that a load balancer sends it none while one of them is missing; startup whether the start-up
- * sequence (migrations, first reconciliation) is done. {@code /health} is open: the checks' data
- * name the reason of a DOWN without details an outsider could use.
+ * so that a load balancer sends it none while one of them is missing. (The startup check is the
+ * start-up sequence's own.) {@code /health} is open: the checks' data name the reason of a DOWN
+ * without details an outsider could use.
  */
 @ApplicationScoped
 public class NodeHealthChecks {
@@ -32,7 +31,6 @@ public class NodeHealthChecks {
   @Inject Dispatcher dispatcher;
   @Inject ContainerRuntime runtime;
   @Inject NodeSampler sampler;
-  @Inject NodeStartup startup;
 
   @Resource(lookup = "jdbc/stevedore")
   DataSource dataSource;
@@ -95,18 +93,6 @@ public class NodeHealthChecks {
           .withData("minFreeMb", min / (1024 * 1024))
           .build();
     };
-  }
-
-  @Produces
-  @Startup
-  HealthCheck started() {
-    return () ->
-        check(
-                "startup",
-                startup.isComplete()
-                    ? null
-                    : "migrations and the first reconciliation are not done")
-            .build();
   }
 
   /** UP without a reason, DOWN with it. */

@@ -1,16 +1,13 @@
 package dev.stevedore.node;
 
+import dev.stevedore.core.Schedules;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -26,15 +23,15 @@ public class NodeRegistry {
 
   @Inject NodeRepository nodes;
 
-  @Resource ManagedScheduledExecutorService scheduler;
+  @Inject Schedules schedules;
 
   @Inject
-  @ConfigProperty(name = "stevedore.node.heartbeat-seconds", defaultValue = "5")
+  @ConfigProperty(name = "stevedore.node.heartbeat-seconds")
   int heartbeatSeconds;
 
   private final String instanceId = UUID.randomUUID().toString();
   private String name;
-  private ScheduledFuture<?> heartbeat;
+  private Schedules.Task heartbeat;
   private volatile boolean lost;
 
   /** This server's instance: a new one at every start. */
@@ -69,16 +66,14 @@ public class NodeRegistry {
               + " stop the other one.");
     }
     name = nodeName;
-    heartbeat =
-        scheduler.scheduleWithFixedDelay(
-            this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    heartbeat = schedules.withFixedDelay("Node heartbeat", interval, interval, this::beat);
   }
 
   /** Gives the name back on a clean shutdown: a restart need not wait for it. */
   @PreDestroy
   synchronized void release() {
     if (heartbeat != null) {
-      heartbeat.cancel(false);
+      heartbeat.cancel(); // no beat after the name is given back
     }
     if (name == null) {
       return;

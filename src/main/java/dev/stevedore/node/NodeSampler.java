@@ -2,27 +2,23 @@ package dev.stevedore.node;
 
 import dev.stevedore.core.LogText;
 import dev.stevedore.core.NodeIdentity;
+import dev.stevedore.core.Schedules;
 import dev.stevedore.core.UnavailableException;
 import dev.stevedore.dispatch.Dispatcher;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.EngineInfo;
 import dev.stevedore.workspace.Workspaces;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import oshi.SystemInfo;
@@ -48,14 +44,14 @@ public class NodeSampler {
   @Inject NodeIdentity node;
 
   @Inject
-  @ConfigProperty(name = "stevedore.node.sample-interval-seconds", defaultValue = "5")
+  @ConfigProperty(name = "stevedore.node.sample-interval-seconds")
   int intervalSeconds;
 
   @Inject
-  @ConfigProperty(name = "stevedore.health.min-free-disk-mb", defaultValue = "1024")
+  @ConfigProperty(name = "stevedore.health.min-free-disk-mb")
   long minFreeDiskMb;
 
-  @Resource ManagedScheduledExecutorService scheduler;
+  @Inject Schedules schedules;
 
   private final LoadAverage load = new LoadAverage();
   private CentralProcessor processor;
@@ -63,7 +59,6 @@ public class NodeSampler {
   private long[] previousTicks;
   private long previousTickNanos;
   private volatile Sample latest;
-  private ScheduledFuture<?> timer;
 
   /** One sampling of everything that is not read live. */
   private record Sample(
@@ -81,15 +76,11 @@ public class NodeSampler {
    * background: the start-up does not wait for the first sample.
    */
   public void start() {
-    timer =
-        scheduler.scheduleWithFixedDelay(this::sampleQuietly, 0, intervalSeconds, TimeUnit.SECONDS);
-  }
-
-  @PreDestroy
-  void stop() {
-    if (timer != null) {
-      timer.cancel(false);
-    }
+    schedules.withFixedDelay(
+        "Sampling the node's resources",
+        Duration.ZERO,
+        Duration.ofSeconds(intervalSeconds),
+        this::sampleNow);
   }
 
   /** The node's status from the last sample and the dispatcher's live counts. */
@@ -157,18 +148,13 @@ public class NodeSampler {
     return latest == null ? 0 : status().capacity();
   }
 
-  private void sampleQuietly() {
-    try {
-      if (processor == null) { // oshi's first use loads native bindings: off the start-up path
-        SystemInfo system = new SystemInfo();
-        processor = system.getHardware().getProcessor();
-        memory = system.getHardware().getMemory();
-      }
-      latest = sample();
-    } catch (RuntimeException e) {
-      LOG.log(
-          Level.WARNING, "Sampling the node's resources failed; the next sample tries again", e);
+  private void sampleNow() {
+    if (processor == null) { // oshi's first use loads native bindings: off the start-up path
+      SystemInfo system = new SystemInfo();
+      processor = system.getHardware().getProcessor();
+      memory = system.getHardware().getMemory();
     }
+    latest = sample();
   }
 
   private Sample sample() {

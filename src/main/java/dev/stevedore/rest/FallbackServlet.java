@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
  */
 @WebServlet("/")
 public class FallbackServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) {

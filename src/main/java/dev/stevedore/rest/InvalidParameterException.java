@@ -8,6 +8,7 @@ import jakarta.ws.rs.BadRequestException;
  * unchanged, where any other exception would become a bare 404.
  */
 public class InvalidParameterException extends BadRequestException {
+  private static final long serialVersionUID = 1L;
 
   private final String parameter;
 

@@ -6,6 +6,7 @@ package dev.stevedore.runtime;
  * is retried.
  */
 public class ContainerRefusedException extends ContainerRuntimeException {
+  private static final long serialVersionUID = 1L;
 
   public ContainerRefusedException(String message, Throwable cause) {
     super(message, false, cause);

@@ -7,8 +7,11 @@ import java.util.List;
  * The container engine as the orchestrator needs it. Containers are addressed by their name, which
  * the orchestrator chooses deterministically, so every call can be repeated safely.
  *
- * <p>Failures of the engine surface as {@link ContainerRuntimeException}; an image that cannot be
- * had as {@link ImageUnavailableException}.
+ * <p>Failures of the engine surface as {@link ContainerRuntimeException}: a refusal of the one call
+ * as {@link ContainerRefusedException}, an engine that cannot be used now (its calls paused after
+ * repeated failures, too many at once, no answer in time) as {@link EngineUnavailableException}. An
+ * image that cannot be had surfaces as {@link ImageUnavailableException}. An adapter's own fault
+ * tolerance stays behind the port: its exceptions are turned into these.
  */
 public interface ContainerRuntime {
 

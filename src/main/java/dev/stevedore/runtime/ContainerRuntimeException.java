@@ -5,6 +5,7 @@ package dev.stevedore.runtime;
  * reached (try again later) from one that answered with a refusal (trying again will not help).
  */
 public class ContainerRuntimeException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
 
   private final boolean engineUnreachable;
 

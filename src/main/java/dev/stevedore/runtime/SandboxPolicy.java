@@ -13,31 +13,31 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SandboxPolicy {
 
   @Inject
-  @ConfigProperty(name = "stevedore.sandbox.drop-all-capabilities", defaultValue = "true")
+  @ConfigProperty(name = "stevedore.sandbox.drop-all-capabilities")
   boolean dropAllCapabilities;
 
   @Inject
-  @ConfigProperty(name = "stevedore.sandbox.no-new-privileges", defaultValue = "true")
+  @ConfigProperty(name = "stevedore.sandbox.no-new-privileges")
   boolean noNewPrivileges;
 
   @Inject
-  @ConfigProperty(name = "stevedore.sandbox.read-only-root", defaultValue = "true")
+  @ConfigProperty(name = "stevedore.sandbox.read-only-root")
   boolean readOnlyRoot;
 
   @Inject
-  @ConfigProperty(name = "stevedore.sandbox.tmp-size-mb", defaultValue = "64")
+  @ConfigProperty(name = "stevedore.sandbox.tmp-size-mb")
   long tmpSizeMb;
 
   @Inject
-  @ConfigProperty(name = "stevedore.sandbox.user", defaultValue = "65534:65534")
+  @ConfigProperty(name = "stevedore.sandbox.user")
   String user;
 
   @Inject
-  @ConfigProperty(name = "stevedore.sandbox.nofile", defaultValue = "1024")
+  @ConfigProperty(name = "stevedore.sandbox.nofile")
   long nofile;
 
   @Inject
-  @ConfigProperty(name = "stevedore.sandbox.nproc", defaultValue = "4096")
+  @ConfigProperty(name = "stevedore.sandbox.nproc")
   long nproc;
 
   @Inject

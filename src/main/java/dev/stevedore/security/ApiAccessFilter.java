@@ -20,6 +20,7 @@ import java.io.IOException;
  */
 @WebFilter("/api/*")
 public class ApiAccessFilter extends HttpFilter {
+  private static final long serialVersionUID = 1L;
 
   static final String API_ROOT = "/api/v1";
 

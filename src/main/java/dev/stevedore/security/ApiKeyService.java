@@ -1,5 +1,6 @@
 package dev.stevedore.security;
 
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.DomainException;
 import dev.stevedore.core.Ids;
 import dev.stevedore.core.InvalidInputException;
@@ -50,7 +51,13 @@ public class ApiKeyService {
       String prefix,
       Instant createdAt,
       Instant revokedAt,
-      String key) {
+      String key)
+      implements Audited.Subject {
+
+    @Override
+    public String auditTarget() {
+      return id;
+    }
 
     static ApiKeyView of(ApiKey key, String secret) {
       return new ApiKeyView(

@@ -1,6 +1,6 @@
 package dev.stevedore.security;
 
-import dev.stevedore.audit.AuditLog;
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -30,13 +30,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class KeyResource {
 
   @Inject ApiKeyService keys;
-  @Inject AuditLog audit;
 
   /** What a client sends to make a key; the role in any case (VIEWER, viewer). */
   public record KeyRequest(String name, String role, String tenant) {}
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
+  @Audited("key.create")
   @Operation(
       summary = "Make a key",
       description =
@@ -48,10 +48,7 @@ public class KeyResource {
   public Response create(KeyRequest request) {
     KeyRequest asked = request == null ? new KeyRequest(null, null, null) : request;
     ApiKeyService.ApiKeyView made =
-        audit.record(
-            "key.create",
-            () -> keys.create(asked.name(), Role.parse(asked.role()), asked.tenant()),
-            ApiKeyService.ApiKeyView::id);
+        keys.create(asked.name(), Role.parse(asked.role()), asked.tenant());
     return Response.status(Response.Status.CREATED).entity(made).build();
   }
 
@@ -64,10 +61,11 @@ public class KeyResource {
 
   @DELETE
   @Path("{id}")
+  @Audited("key.revoke")
   @Operation(summary = "Revoke a key", description = "It is refused from then on.")
   @APIResponse(responseCode = "200", description = "Revoked")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public ApiKeyService.ApiKeyView revoke(@PathParam("id") String id) {
-    return audit.record("key.revoke", id, () -> keys.revoke(id));
+  public ApiKeyService.ApiKeyView revoke(@PathParam("id") @Audited.Target String id) {
+    return keys.revoke(id);
   }
 }

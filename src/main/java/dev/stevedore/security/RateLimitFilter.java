@@ -21,11 +21,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RateLimitFilter implements ContainerRequestFilter {
 
   @Inject
-  @ConfigProperty(name = "stevedore.rate-limit.per-second", defaultValue = "20")
+  @ConfigProperty(name = "stevedore.rate-limit.per-second")
   double perSecond;
 
   @Inject
-  @ConfigProperty(name = "stevedore.rate-limit.burst", defaultValue = "100")
+  @ConfigProperty(name = "stevedore.rate-limit.burst")
   double burst;
 
   private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();

@@ -1,6 +1,6 @@
 package dev.stevedore.security;
 
-import dev.stevedore.audit.AuditLog;
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -30,19 +30,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class TenantResource {
 
   @Inject TenantService tenants;
-  @Inject AuditLog audit;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
+  @Audited("tenant.create")
   @Operation(summary = "Make a tenant", description = "Quotas left out take the server's defaults.")
   @APIResponseSchema(
       value = TenantService.TenantView.class,
       responseCode = "201",
       responseDescription = "Made")
   public Response create(TenantService.TenantRequest request) {
-    TenantService.TenantView made =
-        audit.record("tenant.create", () -> tenants.create(request), TenantService.TenantView::id);
-    return Response.status(Response.Status.CREATED).entity(made).build();
+    return Response.status(Response.Status.CREATED).entity(tenants.create(request)).build();
   }
 
   @GET
@@ -64,11 +62,12 @@ public class TenantResource {
   @PUT
   @Path("{id}")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Audited("tenant.update")
   @Operation(summary = "Change a tenant's name or quotas")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "200", description = "Changed")
   public TenantService.TenantView update(
-      @PathParam("id") String id, TenantService.TenantRequest request) {
-    return audit.record("tenant.update", id, () -> tenants.update(id, request));
+      @PathParam("id") @Audited.Target String id, TenantService.TenantRequest request) {
+    return tenants.update(id, request);
   }
 }

@@ -1,5 +1,6 @@
 package dev.stevedore.security;
 
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.ConflictException;
 import dev.stevedore.core.DomainException;
 import dev.stevedore.core.InvalidInputException;
@@ -28,16 +29,22 @@ public class TenantService {
   @Inject TenantRepository repository;
 
   @Inject
-  @ConfigProperty(name = "stevedore.tenants.default-max-running", defaultValue = "4")
+  @ConfigProperty(name = "stevedore.tenants.default-max-running")
   int defaultMaxRunning;
 
   @Inject
-  @ConfigProperty(name = "stevedore.tenants.default-max-queued", defaultValue = "1000")
+  @ConfigProperty(name = "stevedore.tenants.default-max-queued")
   int defaultMaxQueued;
 
   /** A tenant as the API shows it, with the quotas in force. */
-  public record TenantView(
-      String id, String name, int maxRunning, int maxQueued, Instant createdAt) {}
+  public record TenantView(String id, String name, int maxRunning, int maxQueued, Instant createdAt)
+      implements Audited.Subject {
+
+    @Override
+    public String auditTarget() {
+      return id;
+    }
+  }
 
   /** What a client sends to make or change a tenant; null quotas mean the server's defaults. */
   public record TenantRequest(String id, String name, Integer maxRunning, Integer maxQueued) {}

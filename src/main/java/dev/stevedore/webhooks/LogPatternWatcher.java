@@ -94,6 +94,8 @@ public class LogPatternWatcher {
    */
   private static final class Bounded implements CharSequence {
     static final class Expired extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
       Expired() {
         super(null, null, false, false);
       }

@@ -26,7 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class TargetGuard {
 
   @Inject
-  @ConfigProperty(name = "stevedore.webhooks.allow-http", defaultValue = "false")
+  @ConfigProperty(name = "stevedore.webhooks.allow-http")
   boolean allowHttp;
 
   @Inject

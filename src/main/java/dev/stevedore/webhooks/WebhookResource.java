@@ -1,6 +1,6 @@
 package dev.stevedore.webhooks;
 
-import dev.stevedore.audit.AuditLog;
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -30,11 +30,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class WebhookResource {
 
   @Inject WebhookService webhooks;
-  @Inject AuditLog audit;
 
   @POST
   @RolesAllowed(Role.OPERATOR_NAME)
   @Consumes(MediaType.APPLICATION_JSON)
+  @Audited("webhook.create")
   @Operation(
       summary = "Subscribe",
       description =
@@ -46,10 +46,7 @@ public class WebhookResource {
       responseCode = "201",
       responseDescription = "Subscribed; 'secret' holds the signing secret this once")
   public Response create(WebhookService.WebhookRequest request) {
-    WebhookService.WebhookView made =
-        audit.record(
-            "webhook.create", () -> webhooks.create(request), WebhookService.WebhookView::id);
-    return Response.status(Response.Status.CREATED).entity(made).build();
+    return Response.status(Response.Status.CREATED).entity(webhooks.create(request)).build();
   }
 
   @GET
@@ -62,11 +59,12 @@ public class WebhookResource {
   @DELETE
   @Path("{id}")
   @RolesAllowed(Role.OPERATOR_NAME)
+  @Audited("webhook.delete")
   @Operation(summary = "Unsubscribe", description = "Pending deliveries are dropped.")
   @APIResponse(responseCode = "204", description = "Deleted")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public Response delete(@PathParam("id") String id) {
-    audit.record("webhook.delete", id, () -> webhooks.delete(id));
+  public Response delete(@PathParam("id") @Audited.Target String id) {
+    webhooks.delete(id);
     return Response.noContent().build();
   }
 

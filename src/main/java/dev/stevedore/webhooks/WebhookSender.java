@@ -1,9 +1,7 @@
 package dev.stevedore.webhooks;
 
 import dev.stevedore.core.LogText;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import dev.stevedore.core.Schedules;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -14,10 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -32,7 +26,6 @@ import org.eclipse.microprofile.metrics.Tag;
 @ApplicationScoped
 public class WebhookSender {
 
-  private static final Logger LOG = Logger.getLogger(WebhookSender.class.getName());
   private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
   @Inject WebhookRepository store;
@@ -46,10 +39,10 @@ public class WebhookSender {
           .build();
 
   @Inject
-  @ConfigProperty(name = "stevedore.webhooks.max-age-hours", defaultValue = "24")
+  @ConfigProperty(name = "stevedore.webhooks.max-age-hours")
   long maxAgeHours;
 
-  @Resource ManagedScheduledExecutorService scheduler;
+  @Inject Schedules schedules;
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -57,26 +50,16 @@ public class WebhookSender {
           .followRedirects(HttpClient.Redirect.NEVER)
           .version(HttpClient.Version.HTTP_1_1)
           .build();
-  private ScheduledFuture<?> timer;
 
+  /** Delivers what is due every second. */
   public void start() {
-    timer = scheduler.scheduleWithFixedDelay(this::sendDueQuietly, 1, 1, TimeUnit.SECONDS);
+    schedules.withFixedDelay(
+        "Webhook delivery pass", Duration.ofSeconds(1), Duration.ofSeconds(1), this::sendDue);
   }
 
-  @PreDestroy
-  void stop() {
-    if (timer != null) {
-      timer.cancel(false);
-    }
-  }
-
-  private void sendDueQuietly() {
-    try {
-      for (WebhookDelivery delivery : store.due(50)) {
-        send(delivery);
-      }
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Webhook delivery pass failed; the next one tries again", e);
+  private void sendDue() {
+    for (WebhookDelivery delivery : store.due(50)) {
+      send(delivery);
     }
   }
 

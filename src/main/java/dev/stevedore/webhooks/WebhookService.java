@@ -1,5 +1,6 @@
 package dev.stevedore.webhooks;
 
+import dev.stevedore.core.Audited;
 import dev.stevedore.core.DomainException;
 import dev.stevedore.core.Ids;
 import dev.stevedore.core.InvalidInputException;
@@ -47,7 +48,14 @@ public class WebhookService {
       Set<String> events,
       String logPattern,
       Instant createdAt,
-      String secret) {
+      String secret)
+      implements Audited.Subject {
+
+    @Override
+    public String auditTarget() {
+      return id;
+    }
+
     static WebhookView of(Webhook w, boolean withSecret) {
       return new WebhookView(
           w.id(),

@@ -37,15 +37,15 @@ public class InputStager {
   private static final int S_IFDIR = 0040000;
 
   @Inject
-  @ConfigProperty(name = "stevedore.uploads.max-bytes", defaultValue = "104857600")
+  @ConfigProperty(name = "stevedore.uploads.max-bytes")
   long maxUploadBytes;
 
   @Inject
-  @ConfigProperty(name = "stevedore.uploads.max-files", defaultValue = "1000")
+  @ConfigProperty(name = "stevedore.uploads.max-files")
   int maxFiles;
 
   @Inject
-  @ConfigProperty(name = "stevedore.uploads.max-unpacked-bytes", defaultValue = "1073741824")
+  @ConfigProperty(name = "stevedore.uploads.max-unpacked-bytes")
   long maxUnpackedBytes;
 
   /** One uploaded file: the name it should have under {@code in/}, and its bytes. */

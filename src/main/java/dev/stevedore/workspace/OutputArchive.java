@@ -59,6 +59,8 @@ public class OutputArchive {
 
   /** The outputs exceed the configured cap: no archive is written. */
   public static final class OutputsTooLargeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     OutputsTooLargeException(long cap) {
       super("outputs exceed the cap of " + cap + " bytes; no archive was written");
     }
@@ -69,8 +71,8 @@ public class OutputArchive {
 
   /** Total size of a job's outputs; a bigger {@code out/} fails the job at archive time. */
   @Inject
-  @ConfigProperty(name = "stevedore.outputs.max-bytes", defaultValue = "1073741824")
-  long maxBytes = 1L << 30;
+  @ConfigProperty(name = "stevedore.outputs.max-bytes")
+  long maxBytes;
 
   /**
    * Archives {@code out/} into {@code output.zip}. Entry names are normalized ({@code \} is a

@@ -35,7 +35,7 @@ public class Workspaces {
   public static final String CONTAINER_OUT = "/workspace/out";
 
   @Inject
-  @ConfigProperty(name = "stevedore.data.dir", defaultValue = "data")
+  @ConfigProperty(name = "stevedore.data.dir")
   String dataDir;
 
   public Path dataDir() {

@@ -21,8 +21,10 @@ import java.util.Set;
  * <p>A test scripts what a container does once started ({@link #script}): the lines it prints, and
  * whether it exits at once with a code, is killed for its memory, or runs until stopped. While it
  * runs, the test can make it print ({@link #print}) and end ({@link #exit}, {@link #killByEngine}).
- * It can take the engine away ({@link #engineDown}) or make one call fail ({@link #failNext}), and
- * inspect what was asked of the engine ({@link #created}, {@link #calls}).
+ * It can take the engine away ({@link #engineDown}) or make one call fail ({@link #failNext}), run
+ * something of its own just before a call ({@link #beforeNext}), to script a race such as a cancel
+ * that arrives while an image is pulled), and inspect what was asked of the engine ({@link
+ * #created}, {@link #calls}).
  *
  * <p>Thread-safe: one lock guards everything, and waiting calls are woken by every change.
  */
@@ -106,6 +108,7 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
   private final Set<String> images = new HashSet<>();
   private final Set<String> unpullable = new HashSet<>();
   private final Map<String, RuntimeException> failures = new HashMap<>();
+  private final Map<String, Runnable> before = new HashMap<>();
   private final Set<ContainerExit> endedByEngine = new HashSet<>();
   private final List<ContainerSpec> created = new ArrayList<>();
   private final List<String> calls = new ArrayList<>();
@@ -150,6 +153,16 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
    */
   public synchronized void failNext(String operation, RuntimeException failure) {
     failures.put(operation, failure);
+  }
+
+  /**
+   * Runs {@code action} once, just before the next call of this operation (a method name of {@link
+   * ContainerRuntime}) acts: what another thread would do while the caller is about to make the
+   * call. It runs on the caller's thread and may use this runtime; the call then goes on as
+   * scripted (it fails if the action took the engine down, for instance).
+   */
+  public synchronized void beforeNext(String operation, Runnable action) {
+    before.put(operation, action);
   }
 
   /** The next call of this operation is refused by the engine. */
@@ -215,6 +228,10 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
 
   @Override
   public synchronized boolean isAvailable() {
+    Runnable action = before.remove("isAvailable");
+    if (action != null) {
+      action.run();
+    }
     calls.add("isAvailable");
     return !down;
   }
@@ -378,8 +395,15 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
 
   // ---- inside ----
 
-  /** Records the call, then fails it if the engine is down or a failure is scripted for it. */
+  /**
+   * Runs what is scripted to happen before the call, records the call, then fails it if the engine
+   * is down or a failure is scripted for it.
+   */
   private void enter(String operation, String argument) {
+    Runnable action = before.remove(operation);
+    if (action != null) {
+      action.run();
+    }
     calls.add(argument.isEmpty() ? operation : operation + " " + argument);
     if (down) {
       throw unreachable(operation, argument);

@@ -143,4 +143,18 @@ class InMemoryContainerRuntimeTest extends ContainerRuntimeContract {
     assertTrue(memory.names().contains("c"));
     assertTrue(memory.calls().containsAll(List.of("create c", "start c")));
   }
+
+  @Test
+  void somethingScriptedBeforeACallRunsOnceJustBeforeIt() {
+    memory.create(spec("c", IMAGE, null, Map.of()));
+    memory.beforeNext("start", () -> memory.stop("c", Duration.ofSeconds(1)));
+
+    memory.start("c");
+    memory.start("c");
+
+    List<String> calls = memory.calls();
+    assertEquals(
+        List.of("create c", "stop c", "start c", "start c"),
+        calls.subList(calls.indexOf("create c"), calls.size()));
+  }
 }

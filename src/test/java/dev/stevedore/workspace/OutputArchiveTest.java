@@ -23,6 +23,7 @@ class OutputArchiveTest {
     workspaces.dataDir = data.toString();
     OutputArchive archive = new OutputArchive();
     archive.workspaces = workspaces;
+    archive.maxBytes = 1L << 30;
     JobId id = JobId.next();
     Path secret = Files.writeString(data.resolve("secret.txt"), "host secret");
     Path secretDir = Files.createDirectories(data.resolve("secret-dir"));
@@ -86,6 +87,7 @@ class OutputArchiveTest {
     workspaces.dataDir = data.toString();
     OutputArchive archive = new OutputArchive();
     archive.workspaces = workspaces;
+    archive.maxBytes = 1L << 30;
     JobId id = JobId.next();
     Path out = Files.createDirectories(workspaces.outDir(id));
     Files.writeString(out.resolve("..\\..\\x"), "evil");

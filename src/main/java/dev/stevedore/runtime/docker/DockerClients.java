@@ -37,15 +37,15 @@ public class DockerClients {
   Optional<String> configuredHost;
 
   @Inject
-  @ConfigProperty(name = "stevedore.docker.connect-timeout-seconds", defaultValue = "5")
+  @ConfigProperty(name = "stevedore.docker.connect-timeout-seconds")
   int connectTimeoutSeconds;
 
   @Inject
-  @ConfigProperty(name = "stevedore.docker.response-timeout-seconds", defaultValue = "120")
+  @ConfigProperty(name = "stevedore.docker.response-timeout-seconds")
   int responseTimeoutSeconds;
 
   @Inject
-  @ConfigProperty(name = "stevedore.docker.max-streams", defaultValue = "200")
+  @ConfigProperty(name = "stevedore.docker.max-streams")
   int maxStreams;
 
   private String host;

@@ -1,549 +1,108 @@
 package dev.stevedore.runtime.docker;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.PullImageResultCallback;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.AccessMode;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.Capability;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Info;
-import com.github.dockerjava.api.model.Ulimit;
-import com.github.dockerjava.api.model.Version;
-import com.github.dockerjava.api.model.Volume;
-import dev.stevedore.core.LogText;
 import dev.stevedore.runtime.ContainerExit;
-import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRefusedException;
-import dev.stevedore.runtime.ContainerRuntime;
-import dev.stevedore.runtime.ContainerRuntimeException;
 import dev.stevedore.runtime.ContainerSpec;
 import dev.stevedore.runtime.ContainerStatus;
-import dev.stevedore.runtime.EngineInfo;
-import dev.stevedore.runtime.EngineOutages;
-import dev.stevedore.runtime.ImagePolicy;
 import dev.stevedore.runtime.ImageUnavailableException;
 import dev.stevedore.runtime.LogSink;
 import dev.stevedore.runtime.ManagedContainer;
-import dev.stevedore.runtime.Sandbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
- * {@link ContainerRuntime} on the Docker Engine API through docker-java. Every call to the daemon
- * is guarded by MicroProfile Fault Tolerance: a timeout, retries where the call can be repeated
- * safely, a circuit breaker so that a dead daemon is not hammered, and a bulkhead. Each bound can
- * be tuned with MicroProfile Config, for example {@code
- * dev.stevedore.runtime.docker.DockerContainerRuntime/create/Timeout/value=30000}.
+ * The Fault Tolerance of the calls to the Docker engine that count against its circuit breakers,
+ * declared in one place. Every call here has a breaker of its own (so that a dead daemon is not
+ * hammered) and is retried, since every call can be repeated safely: containers are addressed by
+ * name, a repeated create adopts, a repeated start or stop is no error. A method says only where it
+ * differs: its time bound, a bulkhead for the calls that change containers or pull, and the calls
+ * that are not retried.
+ *
+ * <p>Refusals of the engine and images that cannot be had say nothing about the engine's health:
+ * they neither count against a breaker nor are retried.
+ *
+ * <p>Each bound can be tuned with MicroProfile Config: a class-level policy for all methods at once
+ * ({@code dev.stevedore.runtime.docker.DockerContainerRuntime/CircuitBreaker/delay=10000}), a
+ * method's own ({@code dev.stevedore.runtime.docker.DockerContainerRuntime/create/Timeout/value
+ * =30000}). Fault Tolerance's exceptions do not leave the adapter: {@link DockerEngine} turns them
+ * into the port's.
  */
 @ApplicationScoped
-public class DockerContainerRuntime implements ContainerRuntime {
+@CircuitBreaker(
+    requestVolumeThreshold = 10,
+    delay = 10_000,
+    skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
+@Retry(
+    maxRetries = 2,
+    delay = 500,
+    abortOn = {ImageUnavailableException.class, ContainerRefusedException.class})
+class DockerContainerRuntime {
 
-  private static final Logger LOG = Logger.getLogger(DockerContainerRuntime.class.getName());
+  @Inject DockerCalls calls;
 
-  @Inject DockerClients clients;
-  @Inject EngineOutages outages;
-  @Inject ImagePolicy images;
-
-  @Inject
-  @ConfigProperty(name = "stevedore.docker.pull-timeout-seconds", defaultValue = "600")
-  int pullTimeoutSeconds;
-
-  /** Longest output line kept; the rest of a longer line is dropped behind a marker. */
-  @Inject
-  @ConfigProperty(name = "stevedore.logs.max-line-bytes", defaultValue = "65536")
-  int maxLineBytes;
-
-  @Override
-  @Timeout(10_000)
-  @Retry(maxRetries = 2, delay = 200, jitter = 50, abortOn = ContainerRefusedException.class)
-  public EngineInfo info() {
-    Version version = call("read the engine version", () -> clients.control().versionCmd().exec());
-    Info info = call("read the engine's facts", () -> clients.control().infoCmd().exec());
-    return new EngineInfo(
-        clients.host(),
-        version.getVersion(),
-        version.getApiVersion(),
-        version.getOperatingSystem(),
-        info.getRuntimes() == null ? Set.of() : Set.copyOf(info.getRuntimes().keySet()),
-        info.getDriver(),
-        info.getContainersRunning() == null ? 0 : info.getContainersRunning(),
-        info.getImages() == null ? 0 : info.getImages());
-  }
-
-  @Override
-  @Timeout(5_000)
-  public boolean isAvailable() {
-    try {
-      clients.control().pingCmd().exec();
-      outages.answered(Instant.now());
-      return true;
-    } catch (RuntimeException e) {
-      outages.unreachable(Instant.now());
-      return false;
-    }
-  }
-
-  @Override
-  public boolean interruptedByEngine(ContainerExit exit) {
-    if (!clients.acceptsConnections()) {
-      outages.unreachable(Instant.now());
-      return true;
-    }
-    isAvailable(); // ends an outage that is over, so that it does not stretch to later exits
-    return outages.overlaps(exit.finishedAt());
-  }
-
-  @Override
+  /** A pull may take long; a failed one is not repeated at once (the job waits or fails). */
   @Timeout(900_000)
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      delay = 10_000,
-      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
+  @Retry(maxRetries = 0)
   @Bulkhead(32)
-  public void ensureImage(String image) {
-    try {
-      clients.control().inspectImageCmd(image).exec();
-      return;
-    } catch (NotFoundException absent) {
-      // Checked at submission too; the configuration may have changed since.
-      if (images.refusal(image).isPresent()) {
-        throw new ImageUnavailableException(
-            image, "its registry is not allowed on this server, so it is not pulled");
-      }
-      LOG.info(() -> "Pulling image " + image);
-    } catch (RuntimeException e) {
-      throw failure("inspect image " + image, e);
-    }
-    ImageReference reference = ImageReference.parse(image);
-    try {
-      boolean done =
-          clients
-              .streaming()
-              .pullImageCmd(reference.repository())
-              .withTag(reference.tagOrDigest())
-              .exec(new PullImageResultCallback())
-              .awaitCompletion(pullTimeoutSeconds, TimeUnit.SECONDS);
-      if (!done) {
-        throw new ImageUnavailableException(
-            image, "the pull did not finish within " + pullTimeoutSeconds + " s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ContainerRuntimeException("Interrupted while pulling " + image, true, e);
-    } catch (DockerException e) {
-      if (e.getHttpStatus() >= 500 && !clients.acceptsConnections()) {
-        throw failure("pull image " + image, e);
-      }
-      throw pullFailed(image, e, e.getHttpStatus());
-    } catch (ImageUnavailableException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      if (isConnectionFailure(e)) {
-        throw failure("pull image " + image, e);
-      }
-      throw pullFailed(image, e, 0);
-    }
+  void ensureImage(String image) {
+    calls.ensureImage(image);
   }
 
-  @Override
   @Timeout(30_000)
-  @Retry(
-      maxRetries = 2,
-      delay = 500,
-      abortOn = {ImageUnavailableException.class, ContainerRefusedException.class})
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      delay = 10_000,
-      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   @Bulkhead(32)
-  public String create(ContainerSpec spec) {
-    DockerClient docker = clients.control();
-    HostConfig host = hostConfig(spec);
-    try {
-      var create =
-          docker
-              .createContainerCmd(spec.image())
-              .withName(spec.name())
-              .withLabels(spec.labels())
-              .withEnv(
-                  spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-              .withHostConfig(host);
-      if (spec.sandbox().user() != null && !spec.sandbox().user().isBlank()) {
-        create.withUser(spec.sandbox().user());
-      }
-      if (spec.command() != null) {
-        create.withCmd(spec.command());
-      }
-      return create.exec().getId();
-    } catch (ConflictException exists) {
-      // Created by an earlier try of this call, or before a restart: adopt it.
-      String id =
-          call(
-              "inspect " + spec.name(),
-              () -> docker.inspectContainerCmd(spec.name()).exec().getId());
-      LOG.info(() -> "Adopting existing container " + spec.name());
-      return id;
-    } catch (NotFoundException noImage) {
-      throw new ImageUnavailableException(spec.image(), engineMessage(noImage));
-    } catch (RuntimeException e) {
-      throw failure("create " + spec.name(), e);
-    }
+  String create(ContainerSpec spec) {
+    return calls.create(spec);
   }
 
-  /**
-   * The container's confinement: resource limits, the sandbox, and the job's own directories as its
-   * only host paths. Never privileged; the engine's default seccomp profile stays.
-   */
-  private static HostConfig hostConfig(ContainerSpec spec) {
-    Sandbox sandbox = spec.sandbox();
-    HostConfig host =
-        HostConfig.newHostConfig()
-            .withPrivileged(false)
-            .withMemory(spec.limits().memoryBytes())
-            .withMemorySwap(spec.limits().memoryBytes())
-            .withNanoCPUs(spec.limits().nanoCpus())
-            .withPidsLimit(spec.limits().pids())
-            .withNetworkMode(spec.network())
-            .withReadonlyRootfs(sandbox.readOnlyRootFilesystem())
-            .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,mode=1777,size=" + sandbox.tmpSizeBytes()))
-            .withUlimits(
-                List.of(
-                    new Ulimit("nofile", sandbox.nofile(), sandbox.nofile()),
-                    new Ulimit("nproc", sandbox.nproc(), sandbox.nproc())))
-            .withBinds(
-                spec.mounts().stream()
-                    .map(
-                        m ->
-                            new Bind(
-                                m.source().toString(),
-                                new Volume(m.target()),
-                                m.readOnly() ? AccessMode.ro : AccessMode.rw))
-                    .toList());
-    if (sandbox.dropAllCapabilities()) {
-      host.withCapDrop(Capability.ALL);
-    }
-    if (sandbox.noNewPrivileges()) {
-      host.withSecurityOpts(List.of("no-new-privileges:true"));
-    }
-    if (sandbox.runtime() != null) {
-      host.withRuntime(sandbox.runtime());
-    }
-    return host;
-  }
-
-  @Override
   @Timeout(30_000)
-  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      delay = 10_000,
-      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   @Bulkhead(32)
-  public void start(String container) {
-    try {
-      clients.control().startContainerCmd(container).exec();
-    } catch (NotModifiedException alreadyRunning) {
-      // Started by an earlier try of this call.
-    } catch (RuntimeException e) {
-      throw failure("start " + container, e);
-    }
+  void start(String container) {
+    calls.start(container);
   }
 
   /**
-   * Not guarded by a timeout or retries: the stream lasts as long as the container, and a broken
-   * stream is not a failed job ({@link #awaitExit} tells how it ended).
+   * Not bounded in time: the output of a long job is long. Not retried: a retry would hand the sink
+   * again the lines it took before the failure. A failed read leaves the job to the reconciler,
+   * which reads the output anew.
    */
-  @Override
-  public void followLogs(String container, LogSink sink) {
-    streamLogs(container, sink, true);
+  @Retry(maxRetries = 0)
+  void readLogs(String container, LogSink sink) {
+    calls.readLogs(container, sink);
   }
 
-  /**
-   * Not retried: a retry would hand the sink again the lines it took before the failure. A failed
-   * read leaves the job to the reconciler, which reads the output anew.
-   */
-  @Override
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      delay = 10_000,
-      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
-  public void readLogs(String container, LogSink sink) {
-    streamLogs(container, sink, false);
-  }
-
-  private void streamLogs(String container, LogSink sink, boolean follow) {
-    LogFrameDecoder decoder = new LogFrameDecoder(sink, maxLineBytes);
-    // Closed however the wait ends, so that an interrupted reader leaves no stream open.
-    try (ResultCallback.Adapter<Frame> stream =
-        clients
-            .streaming()
-            .logContainerCmd(container)
-            .withStdOut(true)
-            .withStdErr(true)
-            .withFollowStream(follow)
-            .withTimestamps(true)
-            .exec(
-                new ResultCallback.Adapter<Frame>() {
-                  @Override
-                  public void onNext(Frame frame) {
-                    decoder.accept(frame);
-                  }
-                })) {
-      stream.awaitCompletion();
-      decoder.flush();
-    } catch (java.io.IOException closing) {
-      LOG.fine(() -> "Closing the output stream of " + container + " failed: " + closing);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ContainerRuntimeException("Interrupted while reading " + container, true, e);
-    } catch (RuntimeException e) {
-      throw failure("read the output of " + container, e);
-    }
-  }
-
-  @Override
+  /** Not bounded in time: it waits for the container to end. */
   @Retry(maxRetries = 3, delay = 1000, abortOn = ContainerRefusedException.class)
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      delay = 10_000,
-      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
-  public ContainerExit awaitExit(String container) {
-    try {
-      clients
-          .streaming()
-          .waitContainerCmd(container)
-          .exec(new WaitContainerResultCallback())
-          .awaitStatusCode();
-      return exitOf(clients.control().inspectContainerCmd(container).exec().getState());
-    } catch (NotFoundException gone) {
-      throw new ContainerRefusedException("Container " + container + " is gone", gone);
-    } catch (RuntimeException e) {
-      throw failure("wait for " + container, e);
-    }
+  ContainerExit awaitExit(String container) {
+    return calls.awaitExit(container);
   }
 
-  @Override
   @Timeout(30_000)
-  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      delay = 10_000,
-      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
-  public Optional<ContainerStatus> status(String container) {
-    try {
-      InspectContainerResponse inspected = clients.control().inspectContainerCmd(container).exec();
-      InspectContainerResponse.ContainerState state = inspected.getState();
-      boolean running =
-          Boolean.TRUE.equals(state.getRunning())
-              || Boolean.TRUE.equals(state.getPaused())
-              || Boolean.TRUE.equals(state.getRestarting());
-      boolean ended = !running && !"created".equals(state.getStatus());
-      return Optional.of(
-          new ContainerStatus(inspected.getId(), running, ended ? exitOf(state) : null));
-    } catch (NotFoundException absent) {
-      return Optional.empty();
-    } catch (RuntimeException e) {
-      throw failure("inspect " + container, e);
-    }
+  Optional<ContainerStatus> status(String container) {
+    return calls.status(container);
   }
 
-  private static ContainerExit exitOf(InspectContainerResponse.ContainerState state) {
-    Long exitCode = state.getExitCodeLong();
-    return new ContainerExit(
-        exitCode == null ? -1 : exitCode.intValue(),
-        Boolean.TRUE.equals(state.getOOMKilled()),
-        state.getError() == null || state.getError().isBlank() ? null : state.getError(),
-        instant(state.getFinishedAt()));
-  }
-
-  private static Instant instant(String engineTime) {
-    if (engineTime == null || engineTime.startsWith("0001-")) {
-      return null;
-    }
-    try {
-      return Instant.parse(engineTime);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  @Override
+  /** The grace period is part of the call. */
   @Timeout(180_000)
-  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      delay = 10_000,
-      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   @Bulkhead(32)
-  public void stop(String container, Duration grace) {
-    try {
-      clients.control().stopContainerCmd(container).withTimeout((int) grace.toSeconds()).exec();
-    } catch (NotModifiedException | NotFoundException alreadyGone) {
-      // Stopped already, or never created.
-    } catch (RuntimeException e) {
-      throw failure("stop " + container, e);
-    }
+  void stop(String container, Duration grace) {
+    calls.stop(container, grace);
   }
 
-  @Override
   @Timeout(60_000)
-  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      delay = 10_000,
-      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
   @Bulkhead(32)
-  public void remove(String container) {
-    try {
-      clients
-          .control()
-          .removeContainerCmd(container)
-          .withForce(true)
-          .withRemoveVolumes(true)
-          .exec();
-    } catch (NotFoundException alreadyGone) {
-      // Removed already, or never created.
-    } catch (ConflictException removalInProgress) {
-      // Docker is removing it already.
-    } catch (RuntimeException e) {
-      throw failure("remove " + container, e);
-    }
+  void remove(String container) {
+    calls.remove(container);
   }
 
-  @Override
   @Timeout(30_000)
-  @Retry(maxRetries = 2, delay = 500, abortOn = ContainerRefusedException.class)
-  @CircuitBreaker(
-      requestVolumeThreshold = 10,
-      delay = 10_000,
-      skipOn = {ImageUnavailableException.class, ContainerRefusedException.class})
-  public List<ManagedContainer> listManaged(String installation) {
-    List<Container> containers =
-        call(
-            "list containers",
-            () ->
-                clients
-                    .control()
-                    .listContainersCmd()
-                    .withShowAll(true)
-                    .withLabelFilter(Map.of(ContainerLabels.INSTALLATION, installation))
-                    .exec());
-    return containers.stream()
-        .filter(c -> c.getLabels() != null && c.getLabels().containsKey(ContainerLabels.JOB))
-        .map(
-            c ->
-                new ManagedContainer(
-                    c.getId(),
-                    c.getNames() == null || c.getNames().length == 0
-                        ? c.getId()
-                        : c.getNames()[0].replaceFirst("^/", ""),
-                    c.getState(),
-                    c.getLabels() == null ? Map.of() : Map.copyOf(c.getLabels())))
-        .toList();
-  }
-
-  /**
-   * The registry's answer can be anything its host chose to send: it goes to the server log, and
-   * the job's reason says only what kind of failure it was.
-   */
-  private static ImageUnavailableException pullFailed(
-      String image, RuntimeException e, int status) {
-    LOG.info(
-        () -> "Pulling " + image + " failed: " + LogText.escape(String.valueOf(e.getMessage())));
-    String why =
-        switch (status) {
-          case 401, 403, 404 -> "the registry has no such image or refused access to it";
-          case 0 -> "the pull failed; the server log has the engine's message";
-          default -> "the pull failed (engine status " + status + "); the server log has details";
-        };
-    return new ImageUnavailableException(image, why);
-  }
-
-  private <T> T call(String what, Supplier<T> action) {
-    try {
-      return action.get();
-    } catch (RuntimeException e) {
-      throw failure(what, e);
-    }
-  }
-
-  private ContainerRuntimeException failure(String what, RuntimeException e) {
-    if (e instanceof ContainerRuntimeException known) {
-      return known;
-    }
-    if (e instanceof DockerException docker && docker.getHttpStatus() < 500) {
-      return new ContainerRefusedException(
-          "Docker engine refused to " + what + ": " + engineMessage(docker), e);
-    }
-    if (e instanceof DockerException docker) {
-      String message = "Docker engine failed to " + what + ": " + engineMessage(docker);
-      // An engine that still answers a ping failed on this call's own account: waiting would
-      // repeat the failure for ever, so the job fails. Otherwise the engine is unwell: wait.
-      return isAvailable()
-          ? new ContainerRefusedException(message, e)
-          : new ContainerRuntimeException(message, true, e);
-    }
-    if (!isConnectionFailure(e)) {
-      // Refused before it reached the engine (an argument the client rejects): this call's fault,
-      // not the engine's, so it must neither trip a circuit breaker nor make a job wait.
-      return new ContainerRefusedException(
-          "Docker engine call to " + what + " was refused: " + e.getMessage(), e);
-    }
-    if (!clients.acceptsConnections()) {
-      // Not a connection of the pool gone stale: the engine itself is away.
-      outages.unreachable(Instant.now());
-    }
-    return new ContainerRuntimeException(
-        "Docker engine at " + clients.host() + " could not " + what + ": " + e.getMessage(),
-        true,
-        e);
-  }
-
-  /** The engine did not answer: no connection, or one that broke or timed out. */
-  private static boolean isConnectionFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.io.IOException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The engine's message without docker-java's "Status 404: {...}" wrapping. */
-  static String engineMessage(DockerException e) {
-    String message = String.valueOf(e.getMessage());
-    int start = message.indexOf("\"message\":\"");
-    if (start >= 0) {
-      int from = start + "\"message\":\"".length();
-      int end = message.indexOf('"', from);
-      if (end > from) {
-        return message.substring(from, end);
-      }
-    }
-    return message.replaceFirst("^Status \\d+: ", "").trim();
+  List<ManagedContainer> listManaged(String installation) {
+    return calls.listManaged(installation);
   }
 }

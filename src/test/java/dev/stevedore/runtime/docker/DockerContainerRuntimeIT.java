@@ -14,10 +14,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * The contract against {@link DockerContainerRuntime} on the local engine, built by hand: there is
- * no CDI container here, so none of its Fault Tolerance guards (timeouts, retries, circuit
- * breakers, bulkheads) apply, and each call meets the engine once. Every container it makes is
- * labelled with this run's installation and force-removed after each test.
+ * The contract against the Docker adapter ({@link DockerEngine} over {@link DockerContainerRuntime}
+ * and {@link DockerCalls}) on the local engine, built by hand: there is no CDI container here, so
+ * none of its Fault Tolerance guards (timeouts, retries, circuit breakers, bulkheads) apply, and
+ * each call meets the engine once. Every container it makes is labelled with this run's
+ * installation and force-removed after each test.
  */
 class DockerContainerRuntimeIT extends ContainerRuntimeContract {
 
@@ -30,13 +31,18 @@ class DockerContainerRuntimeIT extends ContainerRuntimeContract {
     clients.connectTimeoutSeconds = 5;
     clients.responseTimeoutSeconds = 30;
     clients.maxStreams = 8;
-    DockerContainerRuntime docker = new DockerContainerRuntime();
-    docker.clients = clients;
-    docker.outages = new EngineOutages();
-    docker.images = new ImagePolicy(List.of());
-    docker.pullTimeoutSeconds = 60;
-    docker.maxLineBytes = 65536;
-    return docker;
+    DockerCalls calls = new DockerCalls();
+    calls.clients = clients;
+    calls.outages = new EngineOutages();
+    calls.images = new ImagePolicy(List.of());
+    calls.pullTimeoutSeconds = 60;
+    calls.maxLineBytes = 65536;
+    DockerContainerRuntime guarded = new DockerContainerRuntime();
+    guarded.calls = calls;
+    DockerEngine engine = new DockerEngine();
+    engine.guarded = guarded;
+    engine.calls = calls;
+    return engine;
   }
 
   @AfterEach

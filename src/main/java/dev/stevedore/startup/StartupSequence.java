@@ -1,10 +1,12 @@
-package dev.stevedore.node;
+package dev.stevedore.startup;
 
 import dev.stevedore.cleanup.FileRetention;
 import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.db.SchemaMigration;
 import dev.stevedore.dispatch.Dispatcher;
 import dev.stevedore.dispatch.Reconciler;
+import dev.stevedore.node.NodeRegistry;
+import dev.stevedore.node.NodeSampler;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.runtime.EngineInfo;
 import dev.stevedore.runtime.SandboxPolicy;
@@ -15,8 +17,12 @@ import dev.stevedore.workspace.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 /**
  * Brings the node up in order: data directory, database schema, the node name (refused if another
@@ -25,9 +31,9 @@ import java.util.logging.Logger;
  * database and which Docker engine are in use.
  */
 @ApplicationScoped
-public class NodeStartup {
+public class StartupSequence {
 
-  private static final Logger LOG = Logger.getLogger(NodeStartup.class.getName());
+  private static final Logger LOG = Logger.getLogger(StartupSequence.class.getName());
 
   @Inject Workspaces workspaces;
   @Inject SchemaMigration schema;
@@ -109,5 +115,20 @@ public class NodeStartup {
             + engine.apiVersion()
             + ") at "
             + engine.endpoint();
+  }
+
+  /** MicroProfile Health's startup check: UP once the sequence above is done. */
+  @Produces
+  @org.eclipse.microprofile.health.Startup
+  HealthCheck started() {
+    return () -> {
+      HealthCheckResponseBuilder builder =
+          HealthCheckResponse.named("startup").status(isComplete());
+      return isComplete()
+          ? builder.build()
+          : builder
+              .withData("reason", "migrations and the first reconciliation are not done")
+              .build();
+    };
   }
 }

@@ -138,16 +138,7 @@ class BatchesIT {
     String batch =
         Json.createObjectBuilder()
             .add("name", "it-refused-callback")
-            .add(
-                "template",
-                Api.shellSpec("true")
-                    .add(
-                        "callbacks",
-                        Json.createArrayBuilder()
-                            .add(
-                                Json.createObjectBuilder()
-                                    .add("url", "https://169.254.169.254/latest/meta-data")
-                                    .add("secret", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM="))))
+            .add("template", Api.shellSpecCalling("true", Api.forbiddenCallback()))
             .build()
             .toString();
     int before = batchCount();

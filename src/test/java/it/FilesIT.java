@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.support.Api;
 import it.support.Multipart;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -128,17 +127,7 @@ class FilesIT {
    */
   @Test
   void aRefusedCallbackTargetIsRefusedBeforeAnyInputIsWritten() throws IOException {
-    String spec =
-        Api.shellSpec("true")
-            .add(
-                "callbacks",
-                Json.createArrayBuilder()
-                    .add(
-                        Json.createObjectBuilder()
-                            .add("url", "https://169.254.169.254/latest/meta-data")
-                            .add("secret", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM=")))
-            .build()
-            .toString();
+    String spec = Api.shellSpecCalling("true", Api.forbiddenCallback()).build().toString();
     List<Path> before = jobDirectories();
     String newestBefore = Api.newestJobId();
 

@@ -218,15 +218,12 @@ class WebhooksIT {
             + Base64.getEncoder()
                 .encodeToString("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8));
     String spec =
-        Api.shellSpec("true")
-            .add(
-                "callbacks",
-                Json.createArrayBuilder()
-                    .add(
-                        Json.createObjectBuilder()
-                            .add("url", "http://127.0.0.1:" + PORT + "/callback")
-                            .add("events", Json.createArrayBuilder().add("job.succeeded"))
-                            .add("secret", secret)))
+        Api.shellSpecCalling(
+                "true",
+                Json.createObjectBuilder()
+                    .add("url", "http://127.0.0.1:" + PORT + "/callback")
+                    .add("events", Json.createArrayBuilder().add("job.succeeded"))
+                    .add("secret", secret))
             .build()
             .toString();
     JsonObject submitted = submit(spec);

@@ -103,6 +103,18 @@ public final class Api {
         .add("command", Json.createArrayBuilder().add("sh").add("-c").add(script));
   }
 
+  /** The shell spec with one callback to {@code url}, signed with {@code secret}. */
+  public static JsonObjectBuilder shellSpecCalling(String script, JsonObjectBuilder callback) {
+    return shellSpec(script).add("callbacks", Json.createArrayBuilder().add(callback));
+  }
+
+  /** A callback that the server may never call: the cloud metadata address. */
+  public static JsonObjectBuilder forbiddenCallback() {
+    return Json.createObjectBuilder()
+        .add("url", "https://169.254.169.254/latest/meta-data")
+        .add("secret", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM=");
+  }
+
   public static JsonObject job(String id) {
     HttpResponse<String> response = get("/api/v1/jobs/" + id);
     assertEquals(200, response.statusCode(), response.body());

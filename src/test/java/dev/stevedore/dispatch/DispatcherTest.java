@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stevedore.core.JobId;
-import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.job.InMemoryJobRepository;
 import dev.stevedore.job.JobState;
 import dev.stevedore.job.JobStateChanged;
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -44,13 +42,7 @@ class DispatcherTest {
   /**
    * A failing pass and a failing runner are logged; the tests check them, the build stays quiet.
    */
-  private static final Logger QUIET = quiet();
-
-  private static Logger quiet() {
-    Logger logger = Logger.getLogger(Dispatcher.class.getName());
-    logger.setLevel(Level.OFF);
-    return logger;
-  }
+  private static final Logger QUIET = SeamWiring.quiet(Dispatcher.class);
 
   private final InMemoryJobRepository jobs = new InMemoryJobRepository();
   private final InMemoryContainerRuntime engine = new InMemoryContainerRuntime();
@@ -60,18 +52,7 @@ class DispatcherTest {
   private final Dispatcher dispatcher = dispatcher(jobs, 2);
 
   private Dispatcher dispatcher(InMemoryJobRepository repository, int maxConcurrent) {
-    Dispatcher dispatcher = new Dispatcher();
-    dispatcher.repository = repository;
-    dispatcher.lifecycle = repository.lifecycle();
-    dispatcher.runner = runner;
-    dispatcher.runtime = engine;
-    dispatcher.node = new Node();
-    dispatcher.tenants = jobs.tenants();
-    dispatcher.queueStatus = queueStatus;
-    dispatcher.maxConcurrent = maxConcurrent;
-    dispatcher.cancelGraceSeconds = 10;
-    dispatcher.executor = executor.executor();
-    return dispatcher;
+    return SeamWiring.dispatcher(repository, runner, engine, executor, queueStatus, maxConcurrent);
   }
 
   private JobId queued(String tenant, int priority) {
@@ -437,18 +418,6 @@ class DispatcherTest {
     @Override
     public void collectCancelled(JobId id, int attempt, String container) {
       calls.add("collect " + id + " " + attempt + " " + container);
-    }
-  }
-
-  private static final class Node extends NodeIdentity {
-    @Override
-    public String installation() {
-      return "inst-1";
-    }
-
-    @Override
-    public String name() {
-      return InMemoryJobRepository.NODE;
     }
   }
 }

@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stevedore.core.JobId;
-import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.job.InMemoryJobRepository;
 import dev.stevedore.job.Job;
 import dev.stevedore.job.JobLifecycle;
@@ -22,14 +21,12 @@ import dev.stevedore.job.JobSpec;
 import dev.stevedore.job.Specs;
 import dev.stevedore.logs.JobLogs;
 import dev.stevedore.logs.LogLine;
-import dev.stevedore.logs.TestJobLogs;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntimeException;
 import dev.stevedore.runtime.ContainerSpec;
 import dev.stevedore.runtime.InMemoryContainerRuntime;
 import dev.stevedore.runtime.InMemoryContainerRuntime.Script;
 import dev.stevedore.runtime.Sandbox;
-import dev.stevedore.runtime.SandboxPolicy;
 import dev.stevedore.workspace.OutputArchive;
 import dev.stevedore.workspace.TestWorkspaces;
 import dev.stevedore.workspace.Workspaces;
@@ -42,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,16 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
 class JobRunnerTest {
 
   /** The runner says what went wrong with the engine; the tests check it, the build stays quiet. */
-  private static final Logger QUIET = quiet();
+  private static final Logger QUIET = SeamWiring.quiet(JobRunner.class);
 
-  private static Logger quiet() {
-    Logger logger = Logger.getLogger(JobRunner.class.getName());
-    logger.setLevel(Level.OFF);
-    return logger;
-  }
-
-  private static final Sandbox SANDBOX =
-      new Sandbox(true, true, true, 64L << 20, "65534:65534", 1024, 4096, null);
+  private static final Sandbox SANDBOX = SeamWiring.SANDBOX;
 
   @TempDir Path data;
 
@@ -78,22 +67,13 @@ class JobRunnerTest {
   private final ManualExecutor timers = new ManualExecutor();
   private Workspaces workspaces;
   private JobLogs logs;
-  private final JobRunner runner = new JobRunner();
+  private JobRunner runner;
 
   @BeforeEach
   void wire() {
     workspaces = TestWorkspaces.at(data);
-    logs = TestJobLogs.in(workspaces);
-    runner.repository = jobs;
-    runner.lifecycle = lifecycle;
-    runner.runtime = engine;
-    runner.logs = logs;
-    runner.workspaces = workspaces;
-    runner.outputs = TestWorkspaces.archive(workspaces, 1 << 20);
-    runner.sandbox = new Policy();
-    runner.node = new Node();
-    runner.timeoutGraceSeconds = 10;
-    runner.scheduler = timers.scheduler();
+    runner = SeamWiring.runner(jobs, engine, workspaces, timers, new SeamWiring.Node());
+    logs = runner.logs;
   }
 
   /** A job claimed by this node, as the dispatcher hands it over. */
@@ -577,25 +557,6 @@ class JobRunnerTest {
       Files.write(file, new byte[bytes]);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static final class Policy extends SandboxPolicy {
-    @Override
-    public Sandbox sandbox() {
-      return SANDBOX;
-    }
-  }
-
-  private static final class Node extends NodeIdentity {
-    @Override
-    public String installation() {
-      return "inst-1";
-    }
-
-    @Override
-    public String name() {
-      return InMemoryJobRepository.NODE;
     }
   }
 }

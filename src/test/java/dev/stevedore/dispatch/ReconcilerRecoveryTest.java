@@ -18,13 +18,11 @@ import dev.stevedore.job.QueueStatus;
 import dev.stevedore.job.Specs;
 import dev.stevedore.logs.JobLogs;
 import dev.stevedore.logs.LogLine;
-import dev.stevedore.logs.TestJobLogs;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerSpec;
 import dev.stevedore.runtime.InMemoryContainerRuntime;
 import dev.stevedore.runtime.InMemoryContainerRuntime.Script;
 import dev.stevedore.runtime.Sandbox;
-import dev.stevedore.runtime.SandboxPolicy;
 import dev.stevedore.workspace.TestWorkspaces;
 import dev.stevedore.workspace.Workspaces;
 import java.nio.file.Files;
@@ -32,7 +30,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,17 +45,13 @@ class ReconcilerRecoveryTest {
 
   /** The reconciler and the runner say what they settle; the tests check it, the build is quiet. */
   private static final List<Logger> QUIET =
-      List.of(quiet(Reconciler.class), quiet(JobRunner.class), quiet(Dispatcher.class));
+      List.of(
+          SeamWiring.quiet(Reconciler.class),
+          SeamWiring.quiet(JobRunner.class),
+          SeamWiring.quiet(Dispatcher.class));
 
-  private static Logger quiet(Class<?> type) {
-    Logger logger = Logger.getLogger(type.getName());
-    logger.setLevel(Level.OFF);
-    return logger;
-  }
-
-  private static final String INSTALLATION = "inst-1";
-  private static final Sandbox SANDBOX =
-      new Sandbox(true, true, true, 64L << 20, "65534:65534", 1024, 4096, null);
+  private static final String INSTALLATION = SeamWiring.INSTALLATION;
+  private static final Sandbox SANDBOX = SeamWiring.SANDBOX;
 
   @TempDir Path data;
 
@@ -67,39 +60,19 @@ class ReconcilerRecoveryTest {
   private final InMemoryContainerRuntime engine =
       new InMemoryContainerRuntime().withImage(Specs.IMAGE);
   private final ManualExecutor executor = new ManualExecutor();
-  private final Dispatcher dispatcher = new Dispatcher();
-  private final JobRunner runner = new JobRunner();
   private final Reconciler reconciler = new Reconciler();
   private Workspaces workspaces;
   private JobLogs logs;
+  private JobRunner runner;
+  private Dispatcher dispatcher;
 
   @BeforeEach
   void wire() {
     workspaces = TestWorkspaces.at(data);
-    logs = TestJobLogs.in(workspaces);
-    NodeIdentity node = new Node();
-
-    runner.repository = jobs;
-    runner.lifecycle = lifecycle;
-    runner.runtime = engine;
-    runner.logs = logs;
-    runner.workspaces = workspaces;
-    runner.outputs = TestWorkspaces.archive(workspaces, 1 << 20);
-    runner.sandbox = new Policy();
-    runner.node = node;
-    runner.timeoutGraceSeconds = 10;
-    runner.scheduler = executor.scheduler();
-
-    dispatcher.repository = jobs;
-    dispatcher.lifecycle = lifecycle;
-    dispatcher.runner = runner;
-    dispatcher.runtime = engine;
-    dispatcher.node = node;
-    dispatcher.tenants = jobs.tenants();
-    dispatcher.queueStatus = new QueueStatus();
-    dispatcher.maxConcurrent = 4;
-    dispatcher.cancelGraceSeconds = 10;
-    dispatcher.executor = executor.executor();
+    NodeIdentity node = new SeamWiring.Node();
+    runner = SeamWiring.runner(jobs, engine, workspaces, executor, node);
+    logs = runner.logs;
+    dispatcher = SeamWiring.dispatcher(jobs, runner, engine, executor, new QueueStatus(), 4);
 
     reconciler.runtime = engine;
     reconciler.repository = jobs;
@@ -274,24 +247,5 @@ class ReconcilerRecoveryTest {
     reconciler.reconcileQuietly();
 
     assertEquals(RUNNING, jobs.state(id));
-  }
-
-  private static final class Policy extends SandboxPolicy {
-    @Override
-    public Sandbox sandbox() {
-      return SANDBOX;
-    }
-  }
-
-  private static final class Node extends NodeIdentity {
-    @Override
-    public String installation() {
-      return INSTALLATION;
-    }
-
-    @Override
-    public String name() {
-      return InMemoryJobRepository.NODE;
-    }
   }
 }

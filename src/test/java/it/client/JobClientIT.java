@@ -54,6 +54,7 @@ public class JobClientIT {
         null,
         null,
         labels,
+        null,
         null);
   }
 

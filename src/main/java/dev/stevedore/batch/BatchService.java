@@ -74,7 +74,7 @@ public class BatchService {
     BatchRequest checked = Violations.check(validator, request, "batch");
     JobSpec template;
     try {
-      template = jobs.checked(checked.template());
+      template = jobs.checked(checked.template(), caller.tenantId());
     } catch (InvalidInputException e) {
       throw e.prefixed("template");
     }
@@ -84,7 +84,10 @@ public class BatchService {
     for (int i = 0; i < items.size(); i++) {
       JobSpec spec;
       try {
-        spec = jobs.checked(ItemSpecs.of(template, id, checked.name(), i, retries, items.get(i)));
+        spec =
+            jobs.checked(
+                ItemSpecs.of(template, id, checked.name(), i, retries, items.get(i)),
+                caller.tenantId());
       } catch (InvalidInputException e) {
         throw e.prefixed("items[" + i + "]");
       }

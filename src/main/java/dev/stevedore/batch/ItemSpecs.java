@@ -61,6 +61,7 @@ final class ItemSpecs {
         retry,
         template.network(),
         labels,
-        template.callbacks());
+        template.callbacks(),
+        template.pool());
   }
 }

@@ -8,6 +8,9 @@ import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobState;
 import dev.stevedore.job.JobStateChanged;
 import dev.stevedore.job.QueueStatus;
+import dev.stevedore.pool.PoolChanged;
+import dev.stevedore.pool.PoolLease;
+import dev.stevedore.pool.WarmPools;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.security.TenantService;
@@ -20,6 +23,7 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +54,7 @@ public class Dispatcher {
   @Inject NodeIdentity node;
   @Inject TenantService tenants;
   @Inject QueueStatus queueStatus;
+  @Inject WarmPools pools;
 
   @Inject
   @ConfigProperty(name = "stevedore.dispatch.max-concurrent")
@@ -116,7 +121,19 @@ public class Dispatcher {
     }
     if (change.to() == JobState.CANCELLED && change.from() != null && change.from().isActive()) {
       String container = ContainerLabels.containerName(change.jobId().value(), change.attempt());
-      executor.execute(() -> stopCancelled(change.jobId(), change.attempt(), container));
+      executor.execute(
+          () -> {
+            if (!pools.interrupt(change.jobId())) {
+              stopCancelled(change.jobId(), change.attempt(), container);
+            }
+          });
+    }
+  }
+
+  /** A pool container came free: a job may wait for it. */
+  void onPoolChange(@Observes PoolChanged change) {
+    if ("warm".equals(change.event())) {
+      requestPass();
     }
   }
 
@@ -149,9 +166,12 @@ public class Dispatcher {
         Map<String, Integer> quotas = null;
         int defaultQuota = 0;
         Set<String> full = Set.of();
+        // Pools with no container free for a job read in this pass: their jobs wait.
+        Set<String> exhausted = new HashSet<>();
         while (free > 0) {
           int limit = free * 2 + 10;
-          List<JobRepository.Candidate> candidates = repository.nextQueued(full, limit);
+          List<JobRepository.Candidate> candidates =
+              repository.nextQueued(full, Set.copyOf(exhausted), limit);
           if (candidates.isEmpty()) {
             break;
           }
@@ -183,6 +203,17 @@ public class Dispatcher {
             if (!inFlight.add(id)) {
               continue;
             }
+            PoolLease lease = null;
+            if (candidate.pool() != null) {
+              var reserved = pools.reserve(candidate.pool(), candidate.tenant(), id);
+              if (reserved.isEmpty()) {
+                inFlight.remove(id);
+                exhausted.add(candidate.pool());
+                reread = true; // read past the jobs that wait for this pool
+                continue;
+              }
+              lease = reserved.get();
+            }
             boolean claimed;
             try {
               claimed = lifecycle.claim(id, node.name());
@@ -190,15 +221,23 @@ public class Dispatcher {
               // Not ours after all, or ours with the answer lost: either way no runner watches
               // it, so it must not stay in flight; the reconciler settles a claim that committed.
               inFlight.remove(id);
+              if (lease != null) {
+                pools.unreserve(lease);
+              }
               throw e;
             }
             if (claimed) {
               running.incrementAndGet();
               started++;
               active.put(candidate.tenant(), tenantActive + 1);
-              executor.execute(() -> runAndRelease(id, runner::run));
+              PoolLease placed = lease;
+              Consumer<JobId> run = placed == null ? runner::run : job -> runner.run(job, placed);
+              executor.execute(() -> runAndRelease(id, run));
             } else {
               inFlight.remove(id);
+              if (lease != null) {
+                pools.unreserve(lease);
+              }
               // At its quota through another node's claim: count it full for this pass.
               active.put(
                   candidate.tenant(),

@@ -9,6 +9,7 @@ import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobSpec;
 import dev.stevedore.job.JobState;
 import dev.stevedore.logs.JobLogs;
+import dev.stevedore.pool.PoolLease;
 import dev.stevedore.runtime.ContainerExit;
 import dev.stevedore.runtime.ContainerLabels;
 import dev.stevedore.runtime.ContainerRuntime;
@@ -58,6 +59,7 @@ public class JobRunner {
   @Inject OutputArchive outputs;
   @Inject SandboxPolicy sandbox;
   @Inject NodeIdentity node;
+  @Inject PooledRunner pooled;
 
   @Inject
   @ConfigProperty(name = "stevedore.jobs.timeout-grace-seconds")
@@ -67,8 +69,20 @@ public class JobRunner {
 
   /** Runs a job the dispatcher has claimed (STARTING). */
   public void run(JobId id) {
+    run(id, null);
+  }
+
+  /**
+   * Runs a job the dispatcher has claimed (STARTING), in its own container or, given a lease, in a
+   * container of its warm pool.
+   */
+  public void run(JobId id, PoolLease lease) {
     try {
-      runAttempt(id);
+      if (lease == null) {
+        runAttempt(id);
+      } else {
+        pooled.run(id, lease);
+      }
     } finally {
       if (repository.find(id).isEmpty()) {
         workspaces.deleteJobFiles(id); // cancelled and deleted while it started
@@ -248,14 +262,14 @@ public class JobRunner {
   }
 
   /** How archiving the outputs went: a failure that fails the job, a note for its reason. */
-  private record Archiving(String failure, String note) {
+  record Archiving(String failure, String note) {
     String noted(String reason) {
       String why = failure != null && !reason.equals(failure) ? reason + "; " + failure : reason;
       return note == null ? why : why + "; " + note;
     }
   }
 
-  private Archiving archiveOutputs(JobId id) {
+  Archiving archiveOutputs(JobId id) {
     try {
       OutputArchive.Archived archived = outputs.archive(id);
       if (archived.note() != null) {
@@ -331,10 +345,23 @@ public class JobRunner {
     JobLifecycle.ifStillPossible(() -> lifecycle.finish(id, state, exitCode, reason));
   }
 
-  /**
-   * Applies a transition unless the job was cancelled (or cancelled and deleted) meanwhile: the
-   * cancellation stands.
-   */
+  /** The environment of an attempt: the job's own, its secrets and Stevedore's variables. */
+  static Map<String, String> environment(JobId id, int attempt, JobSpec spec) {
+    Map<String, String> env = new LinkedHashMap<>(spec.env());
+    if (spec.secrets() != null) {
+      env.putAll(spec.secrets());
+    }
+    env.put("STEVEDORE_JOB_ID", id.value());
+    env.put("STEVEDORE_ATTEMPT", Integer.toString(attempt));
+    env.put("STEVEDORE_INPUT_DIR", Workspaces.CONTAINER_IN);
+    env.put("STEVEDORE_OUTPUT_DIR", Workspaces.CONTAINER_OUT);
+    if (spec.prompt() != null) {
+      env.put("STEVEDORE_PROMPT", spec.prompt());
+      env.put("STEVEDORE_PROMPT_FILE", Workspaces.CONTAINER_IN + "/" + InputStager.PROMPT_FILE);
+    }
+    return env;
+  }
+
   private void stopQuietly(String container) {
     try {
       runtime.stop(container, Duration.ofSeconds(timeoutGraceSeconds));
@@ -353,18 +380,7 @@ public class JobRunner {
   }
 
   private ContainerSpec containerSpec(JobId id, int attempt, String name, JobSpec spec) {
-    Map<String, String> env = new LinkedHashMap<>(spec.env());
-    if (spec.secrets() != null) {
-      env.putAll(spec.secrets());
-    }
-    env.put("STEVEDORE_JOB_ID", id.value());
-    env.put("STEVEDORE_ATTEMPT", Integer.toString(attempt));
-    env.put("STEVEDORE_INPUT_DIR", Workspaces.CONTAINER_IN);
-    env.put("STEVEDORE_OUTPUT_DIR", Workspaces.CONTAINER_OUT);
-    if (spec.prompt() != null) {
-      env.put("STEVEDORE_PROMPT", spec.prompt());
-      env.put("STEVEDORE_PROMPT_FILE", Workspaces.CONTAINER_IN + "/" + InputStager.PROMPT_FILE);
-    }
+    Map<String, String> env = environment(id, attempt, spec);
     Map<String, String> labels =
         Map.of(
             ContainerLabels.JOB, id.value(),

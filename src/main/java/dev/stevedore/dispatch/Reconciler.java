@@ -27,7 +27,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *       that has ended is finalized by it: exit code, output, outputs);
  *   <li>one whose container is gone is requeued if it never ran (STARTING), failed if it did;
  *   <li>the container of a cancelled job is stopped, its output and outputs kept, and removed;
- *   <li>a container labelled by this node that no active job owns is removed.
+ *   <li>a container labelled by this node that no active job owns is removed, unless it is a pool's
+ *       (the warm pools keep their own);
+ *   <li>a pooled job found RUNNING with no runner failed: its command cannot be followed again.
  * </ul>
  *
  * Only containers labelled with this installation's id are considered.
@@ -94,12 +96,24 @@ public class Reconciler {
             () ->
                 lifecycle.transition(
                     id, JobState.QUEUED, "requeued: its container was never started"));
+      } else if (job.container() != null) {
+        // A command run in a pool's container cannot be followed again: how it ended is unknown.
+        String why =
+            "its server stopped while it ran in container "
+                + job.container()
+                + " of pool "
+                + job.pool()
+                + "; the container was replaced and how the job ended is unknown";
+        JobLifecycle.ifStillPossible(() -> lifecycle.finish(id, JobState.FAILED, null, why));
       } else {
         JobLifecycle.ifStillPossible(
             () -> lifecycle.finish(id, JobState.FAILED, null, "its container disappeared"));
       }
     }
     for (ManagedContainer orphan : containers.values()) {
+      if (orphan.labels().containsKey(ContainerLabels.POOL)) {
+        continue; // the warm pools keep their own containers
+      }
       String jobId = orphan.labels().get(ContainerLabels.JOB);
       if (jobId != null && isValid(jobId) && dispatcher.isInFlight(new JobId(jobId))) {
         continue;

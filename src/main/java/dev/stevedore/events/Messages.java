@@ -54,6 +54,11 @@ public final class Messages {
       String reason,
       Instant at) {}
 
+  /** A pool's containers changed on a node: warm, busy, starting, replaced or failed. */
+  @JsonbPropertyOrder({"type", "pool", "node", "event", "warm", "busy", "starting"})
+  public record PoolEvent(
+      String type, String pool, String node, String event, int warm, int busy, int starting) {}
+
   static String json(Object message) {
     return JSONB.toJson(message);
   }

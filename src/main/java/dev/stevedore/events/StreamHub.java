@@ -4,6 +4,7 @@ import dev.stevedore.core.JobId;
 import dev.stevedore.job.JobRepository;
 import dev.stevedore.job.JobStateChanged;
 import dev.stevedore.logs.LiveLogs;
+import dev.stevedore.pool.PoolChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -100,6 +101,25 @@ public class StreamHub {
 
   private static boolean hearsAll(EventListener listener, String tenant) {
     return listener.jobs().isEmpty() && listener.tenantScope().map(tenant::equals).orElse(true);
+  }
+
+  /** A pool's containers changed: heard by administrators and the tenants that may use it. */
+  void onPoolChange(@Observes PoolChanged change) {
+    String message =
+        Messages.json(
+            new Messages.PoolEvent(
+                "pool",
+                change.pool(),
+                change.node(),
+                change.event(),
+                change.warm(),
+                change.busy(),
+                change.starting()));
+    for (EventListener listener : eventListeners) {
+      if (listener.jobs().isEmpty() && listener.tenantScope().map(change::visibleTo).orElse(true)) {
+        listener.outbox().offer(message);
+      }
+    }
   }
 
   void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {

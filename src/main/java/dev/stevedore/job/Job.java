@@ -92,6 +92,12 @@ public class Job {
   @Column(name = "not_before")
   private Instant notBefore;
 
+  private String pool;
+
+  private String container;
+
+  private Boolean warm;
+
   @Column(name = "files_removed_at")
   private Instant filesRemovedAt;
 
@@ -122,6 +128,7 @@ public class Job {
     this.name = spec.name();
     this.image = spec.image();
     this.priority = spec.priority();
+    this.pool = spec.pool();
     this.labels.putAll(spec.labels());
     this.specJson = specJson;
     this.specHash = specHash;
@@ -147,9 +154,31 @@ public class Job {
       finishedAt = now;
     } else if (to == JobState.QUEUED) {
       finishedAt = null;
+      container = null;
+      warm = null;
     }
     history.add(entry);
     return entry;
+  }
+
+  /** The warm pool the job runs in, if it names one. */
+  public String pool() {
+    return pool;
+  }
+
+  /** The pool container the current attempt runs in; null for a job of its own container. */
+  public String container() {
+    return container;
+  }
+
+  /** Whether the pool container was warm when the attempt started; null outside a pool. */
+  public Boolean warm() {
+    return warm;
+  }
+
+  void runsIn(String container, Boolean warm) {
+    this.container = container;
+    this.warm = warm;
   }
 
   public JobId id() {

@@ -29,6 +29,11 @@ public class JobLifecycle {
     return transition(id, to, reason, job -> {});
   }
 
+  /** STARTING to RUNNING in a container of a warm pool, recorded with the job. */
+  public Job startedInPool(JobId id, String reason, String container, boolean warm) {
+    return transition(id, JobState.RUNNING, reason, job -> job.runsIn(container, warm));
+  }
+
   /**
    * QUEUED to STARTING on this node: if it happens, the caller owns the job's next attempt. False
    * when the job's tenant has reached its running quota meanwhile, or the job was changed (claimed

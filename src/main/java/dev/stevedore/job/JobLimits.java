@@ -144,7 +144,8 @@ public class JobLimits {
         retry,
         network,
         sorted(spec.labels()),
-        spec.callbacks() == null ? List.of() : List.copyOf(spec.callbacks()));
+        spec.callbacks() == null ? List.of() : List.copyOf(spec.callbacks()),
+        spec.pool());
   }
 
   /** Maps in key order, so that equal specs are stored as equal JSON. */

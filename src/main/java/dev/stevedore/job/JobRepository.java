@@ -241,11 +241,17 @@ public class JobRepository {
    * never hide another tenant's.
    */
   public List<Candidate> nextQueued(Set<String> excluded, int limit) {
+    return nextQueued(excluded, Set.of(), limit);
+  }
+
+  /** As {@link #nextQueued(Set, int)}, leaving out too the jobs of the pools in {@code pools}. */
+  public List<Candidate> nextQueued(Set<String> excluded, Set<String> pools, int limit) {
     TypedQuery<Object[]> query =
         em.createQuery(
-                "SELECT j.id, j.tenantId FROM Job j WHERE j.state = :queued"
+                "SELECT j.id, j.tenantId, j.pool FROM Job j WHERE j.state = :queued"
                     + " AND (j.notBefore IS NULL OR j.notBefore <= :now)"
                     + (excluded.isEmpty() ? "" : " AND j.tenantId NOT IN :excluded")
+                    + (pools.isEmpty() ? "" : " AND (j.pool IS NULL OR j.pool NOT IN :pools)")
                     + " ORDER BY j.priority DESC, j.id ASC",
                 Object[].class)
             .setParameter("queued", JobState.QUEUED)
@@ -253,8 +259,11 @@ public class JobRepository {
     if (!excluded.isEmpty()) {
       query.setParameter("excluded", List.copyOf(excluded));
     }
+    if (!pools.isEmpty()) {
+      query.setParameter("pools", List.copyOf(pools));
+    }
     return query.setMaxResults(limit).getResultList().stream()
-        .map(row -> new Candidate(new JobId((String) row[0]), (String) row[1]))
+        .map(row -> new Candidate(new JobId((String) row[0]), (String) row[1], (String) row[2]))
         .toList();
   }
 
@@ -281,7 +290,8 @@ public class JobRepository {
   }
 
   /** A queued job that may start, and its tenant. */
-  public record Candidate(JobId id, String tenant) {}
+  /** A queued job that may start, with the pool it names, if any. */
+  public record Candidate(JobId id, String tenant, String pool) {}
 
   /** Jobs that a container may exist for on this node (STARTING or RUNNING there). */
   public List<Job> activeOn(String node) {

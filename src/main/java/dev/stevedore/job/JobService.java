@@ -61,6 +61,7 @@ public class JobService {
   @Inject OutputArchive outputs;
   @Inject Caller caller;
   @Inject TenantService tenants;
+  @Inject PoolPlacement pools;
   @Inject QueueStatus queueStatus;
   @Inject Event<JobSpecChecking> specChecks;
   @Inject JobService self;
@@ -102,7 +103,7 @@ public class JobService {
   @Transactional(dontRollbackOn = DomainException.class)
   public Submission submitAs(
       String tenant, String keyId, JobSpec spec, String idempotencyKey, Inputs files) {
-    JobSpec effective = checked(spec);
+    JobSpec effective = checked(spec, tenant);
     String json = JobSpecJson.write(effective);
     long bytes = json.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > maxSpecBytes) {
@@ -382,8 +383,9 @@ public class JobService {
    * The spec as it would run: validated, with the server's defaults applied and its maxima checked.
    * A spec that cannot run is refused with the offending fields.
    */
-  public JobSpec checked(JobSpec spec) {
-    JobSpec effective = limits.apply(Violations.check(validator, spec, "job spec"));
+  public JobSpec checked(JobSpec spec, String tenant) {
+    JobSpec placed = spec != null && spec.pool() != null ? pools.placed(spec, tenant) : spec;
+    JobSpec effective = limits.apply(Violations.check(validator, placed, "job spec"));
     specChecks.fire(new JobSpecChecking(effective));
     return effective;
   }

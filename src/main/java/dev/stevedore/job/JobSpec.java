@@ -30,7 +30,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
   "priority",
   "retry",
   "network",
-  "labels"
+  "labels",
+  "pool"
 })
 public record JobSpec(
     @Schema(description = "A name for people; need not be unique.", example = "summarize-q3")
@@ -98,7 +99,21 @@ public record JobSpec(
                 "URLs this job's state changes are sent to, signed with the given secret, as"
                     + " webhook subscriptions are.")
         @Size(max = 5)
-        List<@NotNull @Valid Callback> callbacks) {
+        List<@NotNull @Valid Callback> callbacks,
+    @Schema(
+            description =
+                "A warm pool to run in: the job runs in one of its containers, already started,"
+                    + " with the pool's image, resources and network.",
+            example = "py")
+        @Size(max = 63)
+        @Pattern(regexp = POOL_NAME, message = POOL_NAME_RULE)
+        String pool) {
+
+  /** What a pool's name may be. */
+  public static final String POOL_NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+
+  public static final String POOL_NAME_RULE =
+      "must be 1-63 lower-case letters, digits and inner '-'";
 
   /** What names {@code env} and {@code secrets} accept. */
   static final String VARIABLE_NAME = "[A-Za-z_][A-Za-z0-9_]{0,127}";
@@ -143,7 +158,8 @@ public record JobSpec(
         retry,
         network,
         labels,
-        null);
+        null,
+        pool);
   }
 
   /** The spec as the API shows it: secret values and callback secrets replaced. */
@@ -172,7 +188,8 @@ public record JobSpec(
         retry,
         network,
         labels,
-        shownCallbacks);
+        shownCallbacks,
+        pool);
   }
 
   /** A URL to call on this job's state changes. */

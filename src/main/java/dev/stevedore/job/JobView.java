@@ -18,6 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
   "waitingReason",
   "queuePosition",
   "node",
+  "start",
+  "container",
   "createdAt",
   "startedAt",
   "finishedAt",
@@ -47,6 +49,13 @@ public record JobView(
                     + " it (priority, then age); 0 is next. Shown for one job, not in lists.")
         Long queuePosition,
     @Schema(description = "The node that runs or ran the job.") String node,
+    @Schema(
+            description =
+                "For a job in a warm pool, how its attempt started: warm (in a container started"
+                    + " ahead) or cold (none was free).")
+        String start,
+    @Schema(description = "For a job in a warm pool, the container its attempt runs or ran in.")
+        String container,
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
@@ -87,6 +96,8 @@ public record JobView(
         why,
         position,
         node,
+        start,
+        container,
         createdAt,
         startedAt,
         finishedAt,
@@ -118,6 +129,8 @@ public record JobView(
         null,
         null,
         job.node(),
+        job.warm() == null ? null : job.warm() ? "warm" : "cold",
+        job.container(),
         job.createdAt(),
         job.startedAt(),
         job.finishedAt(),

@@ -7,6 +7,8 @@ public final class ContainerLabels {
   public static final String ATTEMPT = "stevedore.attempt";
   public static final String NODE = "stevedore.node";
   public static final String INSTALLATION = "stevedore.installation";
+  public static final String POOL = "stevedore.pool";
+  public static final String POOL_REVISION = "stevedore.pool.revision";
 
   private ContainerLabels() {}
 

@@ -60,7 +60,14 @@ public interface ContainerRuntime {
   /** Removes the container with its anonymous volumes; a missing one is fine. */
   void remove(String container);
 
-  /** Every container labelled as of this installation, running or not. */
+  /**
+   * Runs a command in the running container and returns its exit code once it has ended, its output
+   * handed to {@code sink} as it comes. If the container ends or is removed meanwhile, the call
+   * ends with a {@link ContainerRefusedException}.
+   */
+  int exec(String container, ExecSpec exec, LogSink sink);
+
+  /** Every container labelled as of this installation (a job's or a pool's), running or not. */
   List<ManagedContainer> listManaged(String installation);
 
   /**

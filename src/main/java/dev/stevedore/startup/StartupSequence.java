@@ -40,6 +40,7 @@ public class StartupSequence {
   @Inject ContainerRuntime runtime;
   @Inject Dispatcher dispatcher;
   @Inject Reconciler reconciler;
+  @Inject dev.stevedore.pool.WarmPools pools;
   @Inject SandboxPolicy sandbox;
   @Inject FileRetention retention;
   @Inject AdminKeyBootstrap adminKey;
@@ -64,6 +65,7 @@ public class StartupSequence {
     EngineInfo engine = engine();
     sandbox.verify(engine); // a configured runtime the engine lacks stops the start
     reconciler.start();
+    pools.start();
     sampler.start();
     dispatcher.start();
     retention.start();

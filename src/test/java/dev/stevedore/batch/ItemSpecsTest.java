@@ -24,6 +24,7 @@ class ItemSpecsTest {
           new JobSpec.RetryPolicy(1, 5, List.of(3)),
           null,
           Map.of("team", "data"),
+          null,
           null);
 
   @Test
@@ -60,7 +61,8 @@ class ItemSpecsTest {
   @Test
   void aTemplateWithoutCommandGetsTheArgsAlone() {
     JobSpec bare =
-        new JobSpec(null, "img", null, null, null, null, null, null, null, null, null, null, null);
+        new JobSpec(
+            null, "img", null, null, null, null, null, null, null, null, null, null, null, null);
     JobSpec spec =
         ItemSpecs.of(
             bare, "b", null, 1, 0, new BatchRequest.ItemOverrides(null, List.of("x"), null));

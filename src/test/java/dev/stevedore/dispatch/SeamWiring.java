@@ -82,6 +82,7 @@ final class SeamWiring {
     dispatcher.maxConcurrent = maxConcurrent;
     dispatcher.cancelGraceSeconds = 10;
     dispatcher.executor = executor.executor();
+    dispatcher.pools = new dev.stevedore.pool.WarmPools(); // no pool: nothing to interrupt
     return dispatcher;
   }
 

@@ -263,7 +263,8 @@ public class InMemoryJobRepository extends JobRepository {
   }
 
   @Override
-  public synchronized List<Candidate> nextQueued(Set<String> excluded, int limit) {
+  public synchronized List<Candidate> nextQueued(
+      Set<String> excluded, Set<String> pools, int limit) {
     queueReads.add(Set.copyOf(excluded));
     RuntimeException failure = failNextQueueRead;
     failNextQueueRead = null;
@@ -275,9 +276,10 @@ public class InMemoryJobRepository extends JobRepository {
         .filter(j -> j.state() == JobState.QUEUED)
         .filter(j -> j.notBefore() == null || !j.notBefore().isAfter(now))
         .filter(j -> !excluded.contains(j.tenantId()))
+        .filter(j -> j.pool() == null || !pools.contains(j.pool()))
         .sorted(Comparator.comparingInt(Job::priority).reversed().thenComparing(Job::id))
         .limit(limit)
-        .map(j -> new Candidate(j.id(), j.tenantId()))
+        .map(j -> new Candidate(j.id(), j.tenantId(), j.pool()))
         .toList();
   }
 

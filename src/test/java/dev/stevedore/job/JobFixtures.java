@@ -32,6 +32,7 @@ public final class JobFixtures {
         null,
         null,
         labels,
+        null,
         null);
   }
 

@@ -36,7 +36,7 @@ class JobLimitsTest {
       JobSpec.Resources resources, Integer timeout, Integer priority, String network) {
     return new JobSpec(
         null, "img", null, null, null, null, resources, timeout, priority, null, network, null,
-        null);
+        null, null);
   }
 
   @Test

@@ -33,6 +33,7 @@ public final class Specs {
             null,
             "none",
             Map.of(),
+            null,
             null));
   }
 
@@ -55,7 +56,8 @@ public final class Specs {
             spec.retry(),
             spec.network(),
             spec.labels(),
-            spec.callbacks()));
+            spec.callbacks(),
+            null));
   }
 
   public Specs priority(int priority) {
@@ -73,7 +75,8 @@ public final class Specs {
             spec.retry(),
             spec.network(),
             spec.labels(),
-            spec.callbacks()));
+            spec.callbacks(),
+            null));
   }
 
   public Specs timeoutSeconds(int seconds) {
@@ -91,7 +94,8 @@ public final class Specs {
             spec.retry(),
             spec.network(),
             spec.labels(),
-            spec.callbacks()));
+            spec.callbacks(),
+            null));
   }
 
   /** Retries: this many attempts in all, the backoff before the second, on these codes (or any). */
@@ -111,7 +115,8 @@ public final class Specs {
                 maxAttempts, backoffSeconds, onExitCodes.length == 0 ? null : List.of(onExitCodes)),
             spec.network(),
             spec.labels(),
-            spec.callbacks()));
+            spec.callbacks(),
+            null));
   }
 
   public Specs env(Map<String, String> env, Map<String, String> secrets) {
@@ -129,6 +134,7 @@ public final class Specs {
             spec.retry(),
             spec.network(),
             spec.labels(),
-            spec.callbacks()));
+            spec.callbacks(),
+            null));
   }
 }

@@ -112,6 +112,8 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
   private final Set<ContainerExit> endedByEngine = new HashSet<>();
   private final List<ContainerSpec> created = new ArrayList<>();
   private final List<String> calls = new ArrayList<>();
+  private final List<ExecSpec> executed = new ArrayList<>();
+  private java.util.function.ToIntFunction<ExecSpec> execs = exec -> 0;
   private boolean down;
   private int nextId = 1;
 
@@ -372,12 +374,44 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
     notifyAll();
   }
 
+  /**
+   * Runs a command in a running container: what it does comes from {@link #execs}, by default it
+   * prints nothing and exits with 0. The command is recorded ({@link #executed}).
+   */
+  @Override
+  public int exec(String name, ExecSpec exec, LogSink sink) {
+    java.util.function.ToIntFunction<ExecSpec> behaviour;
+    synchronized (this) {
+      enter("exec", name);
+      Container container = required(name, "exec");
+      if (container.state != State.RUNNING) {
+        throw new ContainerRefusedException("Container " + name + " is not running", null);
+      }
+      executed.add(exec);
+      behaviour = execs;
+    }
+    return behaviour.applyAsInt(exec);
+  }
+
+  /** What every later exec does: its exit code from its spec. */
+  public synchronized void execs(java.util.function.ToIntFunction<ExecSpec> behaviour) {
+    this.execs = behaviour;
+  }
+
+  /** The commands run in containers, oldest first. */
+  public synchronized List<ExecSpec> executed() {
+    return List.copyOf(executed);
+  }
+
   @Override
   public synchronized List<ManagedContainer> listManaged(String installation) {
     enter("listManaged", installation);
     return containers.values().stream()
         .filter(c -> installation.equals(c.spec.labels().get(ContainerLabels.INSTALLATION)))
-        .filter(c -> c.spec.labels().containsKey(ContainerLabels.JOB))
+        .filter(
+            c ->
+                c.spec.labels().containsKey(ContainerLabels.JOB)
+                    || c.spec.labels().containsKey(ContainerLabels.POOL))
         .map(
             c ->
                 new ManagedContainer(

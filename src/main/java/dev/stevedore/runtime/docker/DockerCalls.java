@@ -28,6 +28,7 @@ import dev.stevedore.runtime.ContainerSpec;
 import dev.stevedore.runtime.ContainerStatus;
 import dev.stevedore.runtime.EngineInfo;
 import dev.stevedore.runtime.EngineOutages;
+import dev.stevedore.runtime.ExecSpec;
 import dev.stevedore.runtime.ImagePolicy;
 import dev.stevedore.runtime.ImageUnavailableException;
 import dev.stevedore.runtime.LogSink;
@@ -293,6 +294,72 @@ class DockerCalls {
     }
   }
 
+  /**
+   * Not guarded by a timeout, retries or a breaker: the command runs as long as it runs, and
+   * running it again is not safe. The exec's output is demultiplexed as a container's is.
+   */
+  public int exec(String container, ExecSpec exec, LogSink sink) {
+    DockerClient docker = clients.control();
+    String execId;
+    try {
+      var create =
+          docker
+              .execCreateCmd(container)
+              .withCmd(exec.command().toArray(String[]::new))
+              .withEnv(
+                  exec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+              .withAttachStdout(true)
+              .withAttachStderr(true);
+      if (exec.user() != null) {
+        create.withUser(exec.user());
+      }
+      if (exec.workingDir() != null) {
+        create.withWorkingDir(exec.workingDir());
+      }
+      execId = create.exec().getId();
+    } catch (NotFoundException | ConflictException gone) {
+      throw new ContainerRefusedException("Container " + container + " is gone or stopped", gone);
+    } catch (RuntimeException e) {
+      throw failure("run a command in " + container, e);
+    }
+    LogFrameDecoder decoder = new LogFrameDecoder(sink, maxLineBytes);
+    try (ResultCallback.Adapter<Frame> stream =
+        clients
+            .streaming()
+            .execStartCmd(execId)
+            .exec(
+                new ResultCallback.Adapter<Frame>() {
+                  @Override
+                  public void onNext(Frame frame) {
+                    decoder.accept(frame);
+                  }
+                })) {
+      stream.awaitCompletion();
+      decoder.flush();
+    } catch (java.io.IOException closing) {
+      LOG.fine(() -> "Closing the output stream of an exec in " + container + " failed");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ContainerRuntimeException("Interrupted while running in " + container, true, e);
+    } catch (NotFoundException | ConflictException gone) {
+      throw new ContainerRefusedException("Container " + container + " is gone or stopped", gone);
+    } catch (RuntimeException e) {
+      throw failure("run a command in " + container, e);
+    }
+    try {
+      var inspected = docker.inspectExecCmd(execId).exec();
+      if (Boolean.TRUE.equals(inspected.isRunning()) || inspected.getExitCodeLong() == null) {
+        throw new ContainerRefusedException(
+            "The command in " + container + " lost its output stream before it ended", null);
+      }
+      return inspected.getExitCodeLong().intValue();
+    } catch (NotFoundException gone) {
+      throw new ContainerRefusedException("Container " + container + " is gone", gone);
+    } catch (RuntimeException e) {
+      throw failure("read how a command in " + container + " ended", e);
+    }
+  }
+
   public ContainerExit awaitExit(String container) {
     try {
       clients
@@ -385,7 +452,11 @@ class DockerCalls {
                     .withLabelFilter(Map.of(ContainerLabels.INSTALLATION, installation))
                     .exec());
     return containers.stream()
-        .filter(c -> c.getLabels() != null && c.getLabels().containsKey(ContainerLabels.JOB))
+        .filter(
+            c ->
+                c.getLabels() != null
+                    && (c.getLabels().containsKey(ContainerLabels.JOB)
+                        || c.getLabels().containsKey(ContainerLabels.POOL)))
         .map(
             c ->
                 new ManagedContainer(

@@ -6,6 +6,7 @@ import dev.stevedore.runtime.ContainerSpec;
 import dev.stevedore.runtime.ContainerStatus;
 import dev.stevedore.runtime.EngineInfo;
 import dev.stevedore.runtime.EngineUnavailableException;
+import dev.stevedore.runtime.ExecSpec;
 import dev.stevedore.runtime.LogSink;
 import dev.stevedore.runtime.ManagedContainer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,6 +73,11 @@ public class DockerEngine implements ContainerRuntime {
   @Override
   public void readLogs(String container, LogSink sink) {
     translated(() -> guarded.readLogs(container, sink));
+  }
+
+  @Override
+  public int exec(String container, ExecSpec exec, LogSink sink) {
+    return calls.exec(container, exec, sink); // not guarded: it lasts as long as the command
   }
 
   @Override

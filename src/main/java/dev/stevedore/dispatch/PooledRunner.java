@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -211,7 +212,9 @@ public class PooledRunner {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
               throws IOException {
-            Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+            Path made = Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+            // Readable by the sandbox user whatever the server's umask, as staged inputs are.
+            Files.setPosixFilePermissions(made, PosixFilePermissions.fromString("rwxr-xr-x"));
             return FileVisitResult.CONTINUE;
           }
 
@@ -219,10 +222,9 @@ public class PooledRunner {
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
             if (attrs.isRegularFile()) { // staged inputs hold no links; none is followed anyway
-              Files.copy(
-                  file,
-                  to.resolve(from.relativize(file).toString()),
-                  StandardCopyOption.REPLACE_EXISTING);
+              Path copy = to.resolve(from.relativize(file).toString());
+              Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+              Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
             }
             return FileVisitResult.CONTINUE;
           }

@@ -325,7 +325,7 @@ public class WarmPools {
 
   /**
    * Whether the kernel killed a process of the container for its memory: read from the container's
-   * own cgroup, which only a replaced container resets.
+   * own cgroup (v2 or v1), whose count only a replaced container resets.
    */
   public boolean oomKilled(PoolLease lease) {
     StringBuilder events = new StringBuilder();
@@ -333,7 +333,11 @@ public class WarmPools {
       runtime.exec(
           lease.container.name,
           new ExecSpec(
-              List.of("cat", "/sys/fs/cgroup/memory.events"),
+              List.of(
+                  "/bin/sh",
+                  "-c",
+                  "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control"
+                      + " 2>/dev/null; exit 0"),
               Map.of(),
               sandbox.sandbox().user(),
               null),

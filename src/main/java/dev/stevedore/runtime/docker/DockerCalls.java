@@ -346,13 +346,29 @@ class DockerCalls {
     } catch (RuntimeException e) {
       throw failure("run a command in " + container, e);
     }
+    return execExitCode(docker, container, execId);
+  }
+
+  /**
+   * The exit code of an exec whose output has ended. The engine records the end a moment after it
+   * closes the stream, so a few short reads may be needed.
+   */
+  private int execExitCode(DockerClient docker, String container, String execId) {
     try {
-      var inspected = docker.inspectExecCmd(execId).exec();
-      if (Boolean.TRUE.equals(inspected.isRunning()) || inspected.getExitCodeLong() == null) {
-        throw new ContainerRefusedException(
-            "The command in " + container + " lost its output stream before it ended", null);
+      for (int read = 1; ; read++) {
+        var inspected = docker.inspectExecCmd(execId).exec();
+        if (!Boolean.TRUE.equals(inspected.isRunning()) && inspected.getExitCodeLong() != null) {
+          return inspected.getExitCodeLong().intValue();
+        }
+        if (read == 100) {
+          throw new ContainerRefusedException(
+              "The command in " + container + " lost its output stream before it ended", null);
+        }
+        Thread.sleep(Math.min(read, 20));
       }
-      return inspected.getExitCodeLong().intValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ContainerRuntimeException("Interrupted while running in " + container, true, e);
     } catch (NotFoundException gone) {
       throw new ContainerRefusedException("Container " + container + " is gone", gone);
     } catch (RuntimeException e) {

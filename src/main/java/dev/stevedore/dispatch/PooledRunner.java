@@ -139,7 +139,10 @@ public class PooledRunner {
     } finally {
       deadline.cancel(false);
     }
-    String endedUnasked = pools.endedUnasked(lease).orElse(null);
+    // A command that exited on its own, not by a signal, ran in a container that still runs: only
+    // a lost or killed one makes the container worth a look (a round trip to the engine).
+    String endedUnasked =
+        exit == null || exit >= 128 ? pools.endedUnasked(lease).orElse(null) : null;
     String moved = moveOutputs(lease, id);
     JobRunner.Archiving archiving = runner.archiveOutputs(id);
     if (moved != null) {

@@ -200,6 +200,7 @@ public class WarmPools {
     }
     if (missed.add(job)) {
       count.misses.incrementAndGet();
+      changed(pool, "miss", null);
     }
     if (definition.spec().waitsWhenBusy()) {
       return Optional.empty();
@@ -298,8 +299,21 @@ public class WarmPools {
     return true;
   }
 
-  /** Whether the container ended on its own while the job ran, and how, if it did. */
+  /**
+   * Whether the container ended on its own while the job ran, and how, if it did: counted as a
+   * failure of the pool.
+   */
   public Optional<String> endedUnasked(PoolLease lease) {
+    Optional<String> ended = inspectEnd(lease);
+    ended.ifPresent(
+        why -> {
+          failed(lease.pool, why);
+          changed(lease.pool, "failed", lease.containerName());
+        });
+    return ended;
+  }
+
+  private Optional<String> inspectEnd(PoolLease lease) {
     WarmContainer c = lease.container;
     if (c.interrupted) {
       return Optional.empty();
@@ -522,6 +536,9 @@ public class WarmPools {
     for (int i = 0; i < retiring.size(); i++) {
       WarmContainer c = retiring.get(i);
       String why = reasons.get(i);
+      if (why.startsWith("it ended")) {
+        changed(c.pool, "failed", c.name);
+      }
       executor.execute(() -> retire(c, why));
     }
     for (WarmContainer c : starting) {

@@ -19,6 +19,7 @@ import it.support.Api;
 import it.support.Engine;
 import it.support.Server;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.net.http.HttpRequest;
@@ -282,6 +283,47 @@ class PoolIT {
         Set.of(ended.get(2).getString("start"), ended.get(3).getString("start")));
     assertTrue(node(waiting).getInt("hits") >= 2);
     assertTrue(node(cold).getInt("misses") >= 1);
+  }
+
+  @Test
+  void aBatchTemplateRunsItsItemsInThePool() {
+    String pool = definePool(pool("tenant", 2));
+    awaitWarm(pool, 2);
+    JsonObject template =
+        Api.shellSpec("echo item $ITEM > /workspace/out/item.txt").add("pool", pool).build();
+    JsonArrayBuilder items = Json.createArrayBuilder();
+    for (int i = 0; i < 4; i++) {
+      items.add(
+          Json.createObjectBuilder().add("env", Json.createObjectBuilder().add("ITEM", "" + i)));
+    }
+    HttpResponse<String> submitted =
+        Api.post(
+            "/api/v1/batches",
+            Json.createObjectBuilder()
+                .add("name", "pooled")
+                .add("template", template)
+                .add("items", items)
+                .add("parallelism", 2)
+                .build()
+                .toString());
+    assertEquals(201, submitted.statusCode(), submitted.body());
+    String batch = json(submitted).getString("id");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> "COMPLETED".equals(json(Api.get("/api/v1/batches/" + batch)).getString("state")));
+    var listed =
+        Json.createReader(
+                new java.io.StringReader(Api.get("/api/v1/batches/" + batch + "/items").body()))
+            .readArray();
+    assertEquals(4, listed.size());
+    for (int i = 0; i < 4; i++) {
+      String jobId = listed.getJsonObject(i).getString("jobId");
+      JsonObject job = Api.job(jobId);
+      assertEquals("SUCCEEDED", job.getString("state"), job.toString());
+      assertEquals("warm", job.getString("start"));
+      assertEquals("item " + i + "\n", Api.get("/api/v1/jobs/" + jobId + "/files/item.txt").body());
+    }
   }
 
   @Test

@@ -52,6 +52,9 @@ public abstract class ContainerRuntimeContract {
   /** A container that runs until stopped, and does not end on SIGTERM. */
   protected abstract ContainerSpec runningUntilStopped(String name, Map<String, String> labels);
 
+  /** A command to run in a running container that prints this one line and exits so. */
+  protected abstract ExecSpec printingExec(String text, int exitCode);
+
   @BeforeEach
   void setUpRuntime() {
     runtime = newRuntime();
@@ -256,6 +259,47 @@ public abstract class ContainerRuntimeContract {
 
     assertThrows(ContainerRefusedException.class, () -> runtime.start(name));
     assertThrows(ContainerRefusedException.class, () -> runtime.awaitExit(name));
+  }
+
+  @Test
+  void execRunsACommandInARunningContainerWithItsOutputAndExitCode() {
+    String name = name();
+    runtime.create(runningUntilStopped(name, labels()));
+    runtime.start(name);
+    try {
+      List<Received> lines = new ArrayList<>();
+      int exit =
+          runtime.exec(
+              name,
+              printingExec("from-exec", 3),
+              (stream, time, text) -> lines.add(new Received(stream, time, text)));
+
+      assertEquals(3, exit);
+      assertEquals(List.of("from-exec"), lines.stream().map(Received::text).toList());
+      assertEquals(LogSink.Stream.STDOUT, lines.get(0).stream());
+      assertTrue(runtime.status(name).orElseThrow().running(), "the container runs on");
+    } finally {
+      runtime.remove(name);
+    }
+  }
+
+  @Test
+  void execInAMissingOrStoppedContainerIsRefused() {
+    String missing = name();
+    assertThrows(
+        ContainerRefusedException.class,
+        () -> runtime.exec(missing, printingExec("x", 0), (stream, time, text) -> {}));
+    String stopped = name();
+    runtime.create(printing(stopped, labels(), 1, 0));
+    runtime.start(stopped);
+    runtime.awaitExit(stopped);
+    try {
+      assertThrows(
+          ContainerRefusedException.class,
+          () -> runtime.exec(stopped, printingExec("x", 0), (stream, time, text) -> {}));
+    } finally {
+      runtime.remove(stopped);
+    }
   }
 
   @Test

@@ -113,7 +113,7 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
   private final List<ContainerSpec> created = new ArrayList<>();
   private final List<String> calls = new ArrayList<>();
   private final List<ExecSpec> executed = new ArrayList<>();
-  private java.util.function.ToIntFunction<ExecSpec> execs = exec -> 0;
+  private ExecBehaviour execs = InMemoryContainerRuntime::printing;
   private boolean down;
   private int nextId = 1;
 
@@ -375,12 +375,13 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
   }
 
   /**
-   * Runs a command in a running container: what it does comes from {@link #execs}, by default it
-   * prints nothing and exits with 0. The command is recorded ({@link #executed}).
+   * Runs a command in a running container: what it does comes from {@link #execs}. By default a
+   * command {@code print <text> <code>} prints its text and exits with its code, any other prints
+   * nothing and exits with 0. The command is recorded ({@link #executed}).
    */
   @Override
   public int exec(String name, ExecSpec exec, LogSink sink) {
-    java.util.function.ToIntFunction<ExecSpec> behaviour;
+    ExecBehaviour behaviour;
     synchronized (this) {
       enter("exec", name);
       Container container = required(name, "exec");
@@ -390,12 +391,27 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
       executed.add(exec);
       behaviour = execs;
     }
-    return behaviour.applyAsInt(exec);
+    return behaviour.run(exec, sink);
   }
 
-  /** What every later exec does: its exit code from its spec. */
-  public synchronized void execs(java.util.function.ToIntFunction<ExecSpec> behaviour) {
+  /** What an exec does: it may print to the sink, and answers its exit code. */
+  @FunctionalInterface
+  public interface ExecBehaviour {
+    int run(ExecSpec exec, LogSink sink);
+  }
+
+  /** What every later exec does. */
+  public synchronized void execs(ExecBehaviour behaviour) {
     this.execs = behaviour;
+  }
+
+  private static int printing(ExecSpec exec, LogSink sink) {
+    List<String> command = exec.command();
+    if (command.size() == 3 && command.get(0).equals("print")) {
+      sink.line(LogSink.Stream.STDOUT, Instant.now(), command.get(1));
+      return Integer.parseInt(command.get(2));
+    }
+    return 0;
   }
 
   /** The commands run in containers, oldest first. */

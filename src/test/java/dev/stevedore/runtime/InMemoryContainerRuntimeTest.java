@@ -48,6 +48,11 @@ class InMemoryContainerRuntimeTest extends ContainerRuntimeContract {
     return spec(name, IMAGE, List.of("scripted"), labels);
   }
 
+  @Override
+  protected ExecSpec printingExec(String text, int exitCode) {
+    return new ExecSpec(List.of("print", text, Integer.toString(exitCode)), Map.of(), null, null);
+  }
+
   private ContainerSpec started(String name, Script script) {
     memory.script(name, script);
     ContainerSpec spec = spec(name, IMAGE, List.of("scripted"), Map.of());

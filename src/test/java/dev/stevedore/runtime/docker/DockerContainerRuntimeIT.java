@@ -84,4 +84,10 @@ class DockerContainerRuntimeIT extends ContainerRuntimeContract {
   protected ContainerSpec runningUntilStopped(String name, Map<String, String> labels) {
     return spec(name, IMAGE, List.of("sh", "-c", "while :; do sleep 1; done"), labels);
   }
+
+  @Override
+  protected dev.stevedore.runtime.ExecSpec printingExec(String text, int exitCode) {
+    return new dev.stevedore.runtime.ExecSpec(
+        List.of("sh", "-c", "echo " + text + "; exit " + exitCode), Map.of(), "65534:65534", null);
+  }
 }

@@ -234,6 +234,12 @@ public class JobService {
     if (!queueStatus.engineAvailable()) {
       return view.waiting("engine unavailable", ahead);
     }
+    if (job.pool() != null) {
+      var forPool = pools.waitingFor(job.pool(), job.tenantId());
+      if (forPool.isPresent()) {
+        return view.waiting(forPool.get(), ahead);
+      }
+    }
     if (queueStatus.freeSlots() == 0 || ahead > 0) {
       return view.waiting(
           queueStatus.freeSlots() == 0

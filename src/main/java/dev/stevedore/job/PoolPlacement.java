@@ -12,4 +12,11 @@ public interface PoolPlacement {
    * another image, resources or network than the pool's.
    */
   JobSpec placed(JobSpec spec, String tenant);
+
+  /**
+   * Why a queued job of the pool waits for it, as its waiting reason: no container of the pool is
+   * free for the tenant and the pool does not start cold. Empty when one is free, as this node sees
+   * it.
+   */
+  java.util.Optional<String> waitingFor(String pool, String tenant);
 }

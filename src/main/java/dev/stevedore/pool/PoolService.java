@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -123,6 +124,11 @@ public class PoolService implements PoolPlacement {
         spec.labels(),
         spec.callbacks(),
         spec.pool());
+  }
+
+  @Override
+  public Optional<String> waitingFor(String pool, String tenant) {
+    return warm.waitingFor(pool, tenant);
   }
 
   /**

@@ -210,6 +210,27 @@ public class WarmPools {
         new PoolLease(pool, definition.spec(), definition.revision(), job, tenant, null, null));
   }
 
+  /** Why a job of the pool would wait now, if it would: see {@link #reserve}. */
+  public Optional<String> waitingFor(String pool, String tenant) {
+    Definition definition = definition(pool);
+    if (definition == null || !definition.spec().waitsWhenBusy()) {
+      return Optional.empty();
+    }
+    synchronized (this) {
+      boolean free =
+          containers.values().stream()
+              .anyMatch(
+                  c ->
+                      c.pool.equals(pool)
+                          && c.state == WarmContainer.State.WARM
+                          && c.revision == definition.revision()
+                          && (c.tenant == null || c.tenant.equals(tenant)));
+      return free
+          ? Optional.empty()
+          : Optional.of("waiting for a warm container of pool " + pool + " to come free");
+    }
+  }
+
   /** The job was not claimed after all: its container is free again, untouched. */
   public void unreserve(PoolLease lease) {
     WarmContainer c = lease.container;

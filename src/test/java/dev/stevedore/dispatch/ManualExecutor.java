@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * test says its time has come ({@link #fireScheduled}). Nothing depends on the clock, and every
  * interleaving a test needs can be written down.
  */
-final class ManualExecutor {
+public final class ManualExecutor {
 
   /** A task scheduled for later, and whether it was cancelled. */
   static final class Timer implements ScheduledFuture<Object> {
@@ -87,7 +87,7 @@ final class ManualExecutor {
   private final List<Timer> timers = new ArrayList<>();
 
   /** Runs the oldest waiting task, if there is one; tells whether there was. */
-  boolean runNext() {
+  public boolean runNext() {
     Runnable task;
     synchronized (this) {
       task = tasks.poll();
@@ -100,7 +100,7 @@ final class ManualExecutor {
   }
 
   /** Runs the task handed over last, before those waiting longer; tells whether there was one. */
-  boolean runNewest() {
+  public boolean runNewest() {
     Runnable task;
     synchronized (this) {
       task = tasks.pollLast();
@@ -113,13 +113,13 @@ final class ManualExecutor {
   }
 
   /** Runs waiting tasks, and those they hand over in turn, until none waits. */
-  void runAll() {
+  public void runAll() {
     while (runNext()) {
       // the next one
     }
   }
 
-  synchronized int pending() {
+  public synchronized int pending() {
     return tasks.size();
   }
 
@@ -129,15 +129,15 @@ final class ManualExecutor {
   }
 
   /** Their time has come for every scheduled task not cancelled: each runs once. */
-  void fireScheduled() {
+  public void fireScheduled() {
     timers().forEach(Timer::fire);
   }
 
-  ManagedExecutorService executor() {
+  public ManagedExecutorService executor() {
     return service(ManagedExecutorService.class);
   }
 
-  ManagedScheduledExecutorService scheduler() {
+  public ManagedScheduledExecutorService scheduler() {
     return service(ManagedScheduledExecutorService.class);
   }
 

@@ -403,8 +403,13 @@ public class WarmPools {
             && definition.revision() == c.revision
             && definition.spec().reusable()
             && c.uses < definition.spec().maxUses();
+    // The rest runs apart from the job's runner: its slot is free once the job has ended.
     if (!keep) {
-      retire(c, clean ? "served its job" : "its job did not end cleanly");
+      synchronized (this) {
+        c.state = WarmContainer.State.RETIRING;
+      }
+      String why = clean ? "served its job" : "its job did not end cleanly";
+      executor.execute(() -> retire(c, why));
       return;
     }
     synchronized (this) {
@@ -412,6 +417,11 @@ public class WarmPools {
       c.job = null;
       c.tenant = lease.tenant;
     }
+    executor.execute(() -> reset(c, definition.spec()));
+  }
+
+  /** Empties a container for the next job of the same tenant and makes it warm again. */
+  private void reset(WarmContainer c, PoolSpec spec) {
     try {
       int exit =
           runtime.exec(
@@ -421,7 +431,7 @@ public class WarmPools {
       }
       emptyDirectory(c.inDir());
       emptyDirectory(c.outDir());
-      runInit(c, definition.spec());
+      runInit(c, spec);
       becomeWarm(c);
     } catch (IOException | RuntimeException e) {
       LOG.info("Replacing " + c.name + ": " + LogText.escape(String.valueOf(e.getMessage())));

@@ -131,6 +131,7 @@ class WarmPoolsTest {
     assertTrue(first.warm());
     pools.prepare(first);
     pools.release(first, true);
+    executor.runAll();
 
     assertEquals(WarmPools.RESET, engine.executed().get(0).command());
     assertEquals(1, status("py").warm());
@@ -138,6 +139,7 @@ class WarmPoolsTest {
     assertEquals(first.containerName(), again.containerName(), "the same tenant reuses it");
     pools.prepare(again);
     pools.release(again, true);
+    executor.runAll();
 
     assertTrue(pools.reserve("py", "b", job(3)).isEmpty(), "another tenant waits");
     executor.runAll(); // the other tenant's free container is replaced
@@ -156,6 +158,7 @@ class WarmPoolsTest {
     pools.prepare(failed);
 
     pools.release(failed, false);
+    executor.runAll();
 
     assertFalse(engine.names().contains(failed.containerName()));
     assertTrue(engine.executed().isEmpty(), "nothing is emptied that is replaced anyway");
@@ -203,6 +206,7 @@ class WarmPoolsTest {
     assertTrue(engine.names().contains(cold.containerName()));
 
     pools.release(cold, true);
+    executor.runAll();
     assertFalse(engine.names().contains(cold.containerName()), "a cold container goes");
   }
 

@@ -31,6 +31,11 @@ echo "Batches:"
 echo
 python3 bench/batch.py --url "http://localhost:$STEVEDORE_HTTP_PORT" --parallelism "$concurrency" --key "$key"
 echo
+echo "Warm pools:"
+echo
+python3 bench/pools.py --url "http://localhost:$STEVEDORE_HTTP_PORT" --parallelism "$concurrency" --key "$key" \
+  --sections latency,init,batch
+echo
 echo "Live output latency (jobs run $streams at a time for this part):"
 echo
 $server stop stevedore >/dev/null
@@ -43,3 +48,6 @@ for n in 1 "$streams"; do
   java bench/StreamLatency.java "http://localhost:$STEVEDORE_HTTP_PORT" "$key" "$n" 10
   echo
 done
+echo "Warm pools, memory (jobs run $streams at a time for this part):"
+echo
+python3 bench/pools.py --url "http://localhost:$STEVEDORE_HTTP_PORT" --key "$key" --sections memory

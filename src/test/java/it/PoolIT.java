@@ -17,7 +17,9 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import it.support.Api;
 import it.support.Engine;
+import it.support.Metrics;
 import it.support.Server;
+import it.support.Stream;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -57,6 +59,7 @@ class PoolIT {
 
   @Test
   void aPooledJobsResultLogAndOutputsEqualAColdJobs() {
+    Stream events = Stream.open("/ws/events?ticket=" + Stream.ticket(Api.ADMIN_KEY), true);
     String pool = definePool(pool("never", 1).add("env", Json.createObjectBuilder().add("P", "p")));
     awaitWarm(pool, 1);
     String script =
@@ -90,6 +93,25 @@ class PoolIT {
     assertFalse(
         containerNames(pool).contains(pooledJob.getString("container")),
         "the container that served the job is gone");
+    // Heard on the events stream and counted in the metrics.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                events.messages.stream()
+                    .filter(m -> "pool".equals(m.getString("type")))
+                    .filter(m -> pool.equals(m.getString("pool")))
+                    .map(m -> m.getString("event"))
+                    .collect(Collectors.toSet())
+                    .containsAll(Set.of("starting", "warm", "busy", "replaced")));
+    events.abort();
+    Map<String, Double> metrics = Metrics.read();
+    assertEquals(
+        1.0, metrics.get("stevedore_pool_hits_total{pool=" + pool + "}"), metrics.toString());
+    assertEquals(
+        1.0,
+        metrics.get("stevedore_pool_containers{pool=" + pool + ",state=warm}"),
+        metrics.toString());
   }
 
   @Test

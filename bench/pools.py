@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 from datetime import datetime, timezone
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 IMAGE = "stevedore/agent:latest"
 KEY = None
@@ -135,8 +135,8 @@ def container_memory(sock, cid):
 
 def containers(sock, label):
     docker = UnixHTTPConnection(sock)
-    listed = call(docker, "GET",
-                  "/containers/json?filters=" + json.dumps({"label": [label], "status": ["running"]}))
+    filters = quote(json.dumps({"label": [label], "status": ["running"]}))
+    listed = call(docker, "GET", "/containers/json?filters=" + filters)
     docker.close()
     return [c["Id"] for c in listed]
 
@@ -353,8 +353,8 @@ def init_section(stevedore):
     print()
 
 
-def batch_section(stevedore, items, parallelism):
-    stevedore.pool("bench-batch", parallelism, "tenant")
+def batch_section(stevedore, items, parallelism, size):
+    stevedore.pool("bench-batch", size, "tenant")
     stevedore.batch(8, parallelism, "bench-batch")  # warm-up
     stevedore.batch(8, parallelism)
     pooled = stevedore.batch(items, parallelism, "bench-batch")
@@ -365,27 +365,35 @@ def batch_section(stevedore, items, parallelism):
     print("| | total | items/s |")
     print("| --- | --- | --- |")
     print(f"| cold: a container per item | {cold:.1f} s | {items / cold:.1f} |")
-    print(f"| pooled: reuse tenant, a pool of {parallelism} | {pooled:.1f} s | {items / pooled:.1f} |")
+    print(f"| pooled: reuse tenant, a pool of {size} | {pooled:.1f} s | {items / pooled:.1f} |")
     print(f"| ratio (target ≥ 3) | | {cold / pooled:.2f} |")
     print()
 
 
 def memory_section(stevedore, sock):
-    def peak(label, job_ids, expected):
-        best = 0
+    def peak(label, job_ids):
+        """The sum at the most containers seen running at once (the highest such sum), and how many."""
+        best, count = 0, 0
         while not all(j in stevedore.events.ended for j in job_ids):
             ids = containers(sock, label)
-            if len(ids) >= expected:
-                best = max(best, sum(container_memory(sock, c) for c in ids))
+            total = 0
+            for c in ids:
+                try:
+                    total += container_memory(sock, c)
+                except (RuntimeError, AttributeError):
+                    pass  # ended between the listing and the reading
+            if (len(ids), total) > (count, best):
+                best, count = total, len(ids)
             time.sleep(0.2)  # sampling the engine's figures, not timing anything
-        return best
+        return best, count
 
-    cold_ids = [stevedore.submit(["sleep", "6"]) for _ in range(20)]
-    cold = peak("stevedore.job", cold_ids, 20)
+    # Long enough for all 20 to be started at once on a small machine.
+    cold_ids = [stevedore.submit(["sleep", "20"]) for _ in range(20)]
+    cold, cold_count = peak("stevedore.job", cold_ids)
     stevedore.events.await_count(cold_ids)
     stevedore.pool("bench-memory", 4, "tenant")
-    pooled_ids = [stevedore.submit(["sleep", "1"], "bench-memory") for _ in range(20)]
-    pooled = peak("stevedore.pool=bench-memory", pooled_ids, 4)
+    pooled_ids = [stevedore.submit(["sleep", "2"], "bench-memory") for _ in range(20)]
+    pooled, pooled_count = peak("stevedore.pool=bench-memory", pooled_ids)
     stevedore.events.await_count(pooled_ids)
     stevedore.drop("bench-memory")
     mib = lambda b: f"{b / (1 << 20):.1f} MiB"
@@ -393,8 +401,8 @@ def memory_section(stevedore, sock):
     print()
     print("| | containers | memory while they run |")
     print("| --- | --- | --- |")
-    print(f"| 20 items in 20 cold containers | 20 | {mib(cold)} |")
-    print(f"| 20 items in a reuse pool of 4 | 4 | {mib(pooled)} |")
+    print(f"| 20 items in 20 cold containers | {cold_count} at the peak | {mib(cold)} |")
+    print(f"| 20 items in a reuse pool of 4 | {pooled_count} at the peak | {mib(pooled)} |")
     print(f"| ratio | | {cold / pooled if pooled else float('nan'):.1f} × |")
     print()
 
@@ -408,6 +416,9 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--items", type=int, default=200)
     parser.add_argument("--parallelism", type=int, default=4)
+    parser.add_argument("--batch-pool-size", type=int, default=0,
+                        help="size of the batch's pool; 0: twice the parallelism, so that a"
+                             " container is emptied while another serves")
     parser.add_argument("--sections", default="latency,init,batch,memory")
     args = parser.parse_args()
     global KEY
@@ -423,7 +434,8 @@ def main():
     if "init" in sections:
         init_section(stevedore)
     if "batch" in sections:
-        batch_section(stevedore, args.items, args.parallelism)
+        batch_section(stevedore, args.items, args.parallelism,
+                      args.batch_pool_size or 2 * args.parallelism)
     if "memory" in sections:
         memory_section(stevedore, args.docker_socket)
 

@@ -68,20 +68,28 @@ public class WarmPools {
 
   private static final Logger LOG = Logger.getLogger(WarmPools.class.getName());
 
-  /** The main process of a pool container: waits, and ends at SIGTERM. */
-  static final List<String> KEEPER =
-      List.of("/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait; done");
+  /** What the keeper leaves in the container's out/ once it has emptied the container. */
+  static final String EMPTIED = ".stevedore-emptied";
 
   /**
-   * Empties a container between two jobs: every process but the keeper (and this one) is killed,
-   * twice so that none forked in between survives, and /tmp is emptied.
+   * The main process of a pool container. It waits, ends at SIGTERM, and at SIGUSR1 empties the
+   * container between two jobs: as PID 1 it kills every other process (twice, so that none forked
+   * in between survives; the kernel lets no process outlive SIGKILL), empties /tmp, and says so in
+   * out/. A signal costs the engine far less than a command run in the container would.
    */
-  static final List<String> RESET =
+  static final List<String> KEEPER =
       List.of(
           "/bin/sh",
           "-c",
-          "kill -9 -1 2>/dev/null; kill -9 -1 2>/dev/null;"
-              + " rm -rf /tmp/* /tmp/.[!.]* /tmp/..?* 2>/dev/null; exit 0");
+          "trap 'exit 0' TERM; trap 'kill -9 -1 2>/dev/null; kill -9 -1 2>/dev/null;"
+              + " rm -rf /tmp/* /tmp/.[!.]* /tmp/..?* 2>/dev/null; : > "
+              + Workspaces.CONTAINER_OUT
+              + "/"
+              + EMPTIED
+              + "' USR1; while :; do sleep 3600 & wait; done");
+
+  /** How long the keeper may take to empty a container before it is replaced instead. */
+  private static final Duration EMPTYING_LIMIT = Duration.ofSeconds(10);
 
   private static final String MARKER = "warm";
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
@@ -423,12 +431,10 @@ public class WarmPools {
   /** Empties a container for the next job of the same tenant and makes it warm again. */
   private void reset(WarmContainer c, PoolSpec spec) {
     try {
-      int exit =
-          runtime.exec(
-              c.name, new ExecSpec(RESET, Map.of(), sandbox.sandbox().user(), null), discard());
-      if (exit != 0) {
-        throw new IllegalStateException("emptying it exited with code " + exit);
-      }
+      Path emptied = c.outDir().resolve(EMPTIED);
+      emptyDirectory(c.outDir());
+      runtime.signal(c.name, "USR1");
+      awaitFile(emptied, EMPTYING_LIMIT);
       emptyDirectory(c.inDir());
       emptyDirectory(c.outDir());
       runInit(c, spec);
@@ -913,7 +919,23 @@ public class WarmPools {
     }
   }
 
-  private static LogSink discard() {
-    return (stream, time, text) -> {};
+  /**
+   * Waits for the keeper's word that it has emptied the container. The keeper answers within
+   * milliseconds; the waits between looks grow from 1 to 20 ms.
+   */
+  private static void awaitFile(Path file, Duration limit) {
+    long giveUpAt = System.nanoTime() + limit.toNanos();
+    for (long pause = 1; !Files.exists(file); pause = Math.min(20, pause * 2)) {
+      if (System.nanoTime() > giveUpAt) {
+        throw new IllegalStateException(
+            "its keeper did not empty it within " + limit.toSeconds() + " s");
+      }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while it was emptied", e);
+      }
+    }
   }
 }

@@ -54,6 +54,12 @@ public interface ContainerRuntime {
   /** The container's state now, or empty if there is no such container. */
   java.util.Optional<ContainerStatus> status(String container);
 
+  /**
+   * Sends a signal ({@code USR1}, say) to the container's main process. A container that is missing
+   * or not running is refused.
+   */
+  void signal(String container, String signal);
+
   /** Sends SIGTERM, then SIGKILL after {@code grace}; a stopped or missing one is fine. */
   void stop(String container, Duration grace);
 

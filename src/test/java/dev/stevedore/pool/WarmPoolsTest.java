@@ -53,6 +53,22 @@ class WarmPoolsTest {
   private final Map<String, Pool> stored = new LinkedHashMap<>();
   private final List<PoolChanged> events = new ArrayList<>();
   private WarmPools pools;
+  private final List<String> signalled = new ArrayList<>();
+
+  /** The keeper's part in the in-memory engine: at USR1 it says, in out/, that it emptied. */
+  @BeforeEach
+  void keeper() {
+    engine.onSignal(
+        (spec, signal) -> {
+          signalled.add("signal " + spec.name());
+          Path out = spec.mounts().get(1).source();
+          try {
+            Files.createFile(out.resolve(WarmPools.EMPTIED));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
 
   @BeforeEach
   void wire() {
@@ -133,7 +149,7 @@ class WarmPoolsTest {
     pools.release(first, true);
     executor.runAll();
 
-    assertEquals(WarmPools.RESET, engine.executed().get(0).command());
+    assertEquals(List.of("signal " + first.containerName()), signalled);
     assertEquals(1, status("py").warm());
     PoolLease again = pools.reserve("py", "a", job(2)).orElseThrow();
     assertEquals(first.containerName(), again.containerName(), "the same tenant reuses it");

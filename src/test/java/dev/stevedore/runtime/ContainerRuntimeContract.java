@@ -284,6 +284,20 @@ public abstract class ContainerRuntimeContract {
   }
 
   @Test
+  void aSignalReachesARunningContainerAndAMissingOneIsRefused() {
+    String name = name();
+    runtime.create(runningUntilStopped(name, labels()));
+    runtime.start(name);
+    try {
+      runtime.signal(name, "USR1");
+      assertTrue(runtime.status(name).orElseThrow().running());
+    } finally {
+      runtime.remove(name);
+    }
+    assertThrows(ContainerRefusedException.class, () -> runtime.signal(name(), "USR1"));
+  }
+
+  @Test
   void execInAMissingOrStoppedContainerIsRefused() {
     String missing = name();
     assertThrows(

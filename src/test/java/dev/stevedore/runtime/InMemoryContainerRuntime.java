@@ -114,6 +114,7 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
   private final List<String> calls = new ArrayList<>();
   private final List<ExecSpec> executed = new ArrayList<>();
   private ExecBehaviour execs = InMemoryContainerRuntime::printing;
+  private java.util.function.BiConsumer<ContainerSpec, String> signals = (spec, signal) -> {};
   private boolean down;
   private int nextId = 1;
 
@@ -348,6 +349,28 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
     }
     return Optional.of(
         new ContainerStatus(container.id, container.state == State.RUNNING, container.exit));
+  }
+
+  /** Records the signal and hands it to {@link #onSignal}; the scripted process runs on. */
+  @Override
+  public void signal(String name, String signal) {
+    java.util.function.BiConsumer<ContainerSpec, String> hook;
+    ContainerSpec spec;
+    synchronized (this) {
+      enter("signal", name);
+      Container container = required(name, "signal");
+      if (container.state != State.RUNNING) {
+        throw new ContainerRefusedException("Container " + name + " is not running", null);
+      }
+      spec = container.spec;
+      hook = signals;
+    }
+    hook.accept(spec, signal);
+  }
+
+  /** What a signal does besides being recorded: given the container's spec and the signal. */
+  public synchronized void onSignal(java.util.function.BiConsumer<ContainerSpec, String> hook) {
+    this.signals = hook;
   }
 
   /** The scripted process ignores SIGTERM, so a stop ends it as the engine's SIGKILL would. */

@@ -429,6 +429,16 @@ class DockerCalls {
     }
   }
 
+  public void signal(String container, String signal) {
+    try {
+      clients.control().killContainerCmd(container).withSignal(signal).exec();
+    } catch (NotFoundException | ConflictException notRunning) {
+      throw new ContainerRefusedException("Container " + container + " is not running", notRunning);
+    } catch (RuntimeException e) {
+      throw failure("signal " + container, e);
+    }
+  }
+
   public void stop(String container, Duration grace) {
     try {
       clients.control().stopContainerCmd(container).withTimeout((int) grace.toSeconds()).exec();

@@ -88,6 +88,12 @@ class DockerContainerRuntime {
     return calls.status(container);
   }
 
+  @Timeout(30_000)
+  @Bulkhead(32)
+  void signal(String container, String signal) {
+    calls.signal(container, signal);
+  }
+
   /** The grace period is part of the call. */
   @Timeout(180_000)
   @Bulkhead(32)

@@ -91,6 +91,11 @@ public class DockerEngine implements ContainerRuntime {
   }
 
   @Override
+  public void signal(String container, String signal) {
+    translated(() -> guarded.signal(container, signal));
+  }
+
+  @Override
   public void stop(String container, Duration grace) {
     translated(() -> guarded.stop(container, grace));
   }

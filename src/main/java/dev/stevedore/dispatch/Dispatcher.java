@@ -74,6 +74,7 @@ public class Dispatcher {
   private final AtomicInteger running = new AtomicInteger();
   private final Set<JobId> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean passRequested = new AtomicBoolean();
+  private volatile Set<String> poolsWaitedFor = Set.of();
   private final Object passLock = new Object();
   private volatile boolean stopped;
   private volatile long lastPassNanos;
@@ -130,9 +131,9 @@ public class Dispatcher {
     }
   }
 
-  /** A pool container came free: a job may wait for it. */
+  /** A pool container came free: a pass, if a job waited for one of that pool at the last. */
   void onPoolChange(@Observes PoolChanged change) {
-    if ("warm".equals(change.event())) {
+    if ("warm".equals(change.event()) && poolsWaitedFor.contains(change.pool())) {
       requestPass();
     }
   }
@@ -205,6 +206,9 @@ public class Dispatcher {
             }
             PoolLease lease = null;
             if (candidate.pool() != null) {
+              // Waited for before it is asked: a container that comes free meanwhile asks for a
+              // pass.
+              poolsWaitedFor = plus(poolsWaitedFor, candidate.pool());
               var reserved = pools.reserve(candidate.pool(), candidate.tenant(), id);
               if (reserved.isEmpty()) {
                 inFlight.remove(id);
@@ -246,6 +250,7 @@ public class Dispatcher {
           }
           free -= started;
           queueStatus.freeSlots(free);
+          poolsWaitedFor = Set.copyOf(exhausted);
           if (!reread && (started == 0 || candidates.size() < limit)) {
             break; // nothing more can start now, or the queue has no more
           }
@@ -258,6 +263,15 @@ public class Dispatcher {
         lastPassNanos = System.nanoTime();
       }
     }
+  }
+
+  private static Set<String> plus(Set<String> set, String element) {
+    if (set.contains(element)) {
+      return set;
+    }
+    Set<String> more = new HashSet<>(set);
+    more.add(element);
+    return Set.copyOf(more);
   }
 
   /** Time since the last dispatch pass ended, or null before the first: liveness reads it. */

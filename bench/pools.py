@@ -30,18 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from urllib.parse import quote, urlparse
 
+from bench import UnixHTTPConnection, percentile  # bench.py, beside this script
+
 IMAGE = "stevedore/agent:latest"
 KEY = None
-
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost")
-        self.unix_path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.unix_path)
 
 
 def call(conn, method, path, body=None, raw=False):
@@ -310,11 +302,6 @@ class Stevedore:
             time.sleep(0.5)
         end = self.events.await_count(ids)
         return end - start
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
 def latency(stevedore, sock, runs):

@@ -516,6 +516,12 @@ public class WarmPools {
    */
   void maintain() {
     Map<String, Definition> loaded = load();
+    synchronized (this) {
+      if (loaded.isEmpty() && containers.isEmpty()) {
+        definitions = loaded;
+        return; // no pool here: nothing to ask the engine
+      }
+    }
     Set<String> running = runningContainers();
     List<WarmContainer> retiring = new ArrayList<>();
     List<String> reasons = new ArrayList<>();

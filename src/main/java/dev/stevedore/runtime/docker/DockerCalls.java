@@ -2,6 +2,7 @@ package dev.stevedore.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.AsyncDockerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
@@ -265,27 +266,17 @@ class DockerCalls {
   }
 
   private void streamLogs(String container, LogSink sink, boolean follow) {
-    LogFrameDecoder decoder = new LogFrameDecoder(sink, maxLineBytes);
-    // Closed however the wait ends, so that an interrupted reader leaves no stream open.
-    try (ResultCallback.Adapter<Frame> stream =
-        clients
-            .streaming()
-            .logContainerCmd(container)
-            .withStdOut(true)
-            .withStdErr(true)
-            .withFollowStream(follow)
-            .withTimestamps(true)
-            .exec(
-                new ResultCallback.Adapter<Frame>() {
-                  @Override
-                  public void onNext(Frame frame) {
-                    decoder.accept(frame);
-                  }
-                })) {
-      stream.awaitCompletion();
-      decoder.flush();
-    } catch (java.io.IOException closing) {
-      LOG.fine(() -> "Closing the output stream of " + container + " failed: " + closing);
+    try {
+      drain(
+          clients
+              .streaming()
+              .logContainerCmd(container)
+              .withStdOut(true)
+              .withStdErr(true)
+              .withFollowStream(follow)
+              .withTimestamps(true),
+          sink,
+          container);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ContainerRuntimeException("Interrupted while reading " + container, true, e);
@@ -322,22 +313,8 @@ class DockerCalls {
     } catch (RuntimeException e) {
       throw failure("run a command in " + container, e);
     }
-    LogFrameDecoder decoder = new LogFrameDecoder(sink, maxLineBytes);
-    try (ResultCallback.Adapter<Frame> stream =
-        clients
-            .streaming()
-            .execStartCmd(execId)
-            .exec(
-                new ResultCallback.Adapter<Frame>() {
-                  @Override
-                  public void onNext(Frame frame) {
-                    decoder.accept(frame);
-                  }
-                })) {
-      stream.awaitCompletion();
-      decoder.flush();
-    } catch (java.io.IOException closing) {
-      LOG.fine(() -> "Closing the output stream of an exec in " + container + " failed");
+    try {
+      drain(clients.streaming().execStartCmd(execId), sink, container);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ContainerRuntimeException("Interrupted while running in " + container, true, e);
@@ -373,6 +350,28 @@ class DockerCalls {
       throw new ContainerRefusedException("Container " + container + " is gone", gone);
     } catch (RuntimeException e) {
       throw failure("read how a command in " + container + " ended", e);
+    }
+  }
+
+  /**
+   * Hands the output stream that {@code command} opens to the sink, line by line, until it ends.
+   * The stream is closed however the wait ends, so that an interrupted reader leaves none open.
+   */
+  private void drain(AsyncDockerCmd<?, Frame> command, LogSink sink, String container)
+      throws InterruptedException {
+    LogFrameDecoder decoder = new LogFrameDecoder(sink, maxLineBytes);
+    try (ResultCallback.Adapter<Frame> stream =
+        command.exec(
+            new ResultCallback.Adapter<Frame>() {
+              @Override
+              public void onNext(Frame frame) {
+                decoder.accept(frame);
+              }
+            })) {
+      stream.awaitCompletion();
+      decoder.flush();
+    } catch (java.io.IOException closing) {
+      LOG.fine(() -> "Closing an output stream of " + container + " failed: " + closing);
     }
   }
 

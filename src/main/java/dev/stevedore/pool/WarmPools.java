@@ -92,6 +92,10 @@ public class WarmPools {
   private static final Duration EMPTYING_LIMIT = Duration.ofSeconds(10);
 
   private static final String MARKER = "warm";
+
+  /** Jobs remembered as having missed, so that a job that waits counts once. */
+  private static final int MAX_REMEMBERED_MISSES = 10_000;
+
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
   @Inject ContainerRuntime runtime;
@@ -205,6 +209,9 @@ public class WarmPools {
       missed.remove(job);
       return Optional.of(
           new PoolLease(pool, definition.spec(), definition.revision(), job, tenant, taken, null));
+    }
+    if (missed.size() > MAX_REMEMBERED_MISSES) {
+      missed.clear(); // jobs that waited and were then cancelled are never taken out otherwise
     }
     if (missed.add(job)) {
       count.misses.incrementAndGet();

@@ -100,7 +100,11 @@ public class PooledRunner {
       return false;
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "Job " + id + " could not be placed in its pool", e);
-      end(id, JobState.FAILED, null, "could not be placed in pool " + lease.pool() + ": " + e);
+      end(
+          id,
+          JobState.FAILED,
+          null,
+          "could not be placed in pool " + lease.pool() + "; the server log has the details");
       return false;
     }
     String container = lease.containerName();

@@ -366,6 +366,22 @@ class PoolIT {
     }
 
     String pool = definePool(pool("never", 0));
+    HttpResponse<String> replaced =
+        Api.send(
+            HttpRequest.newBuilder(Api.uri(POOLS + "/" + pool))
+                .header("Content-Type", "application/json")
+                .PUT(
+                    HttpRequest.BodyPublishers.ofString(
+                        pool("tenant", 0).add("name", pool).build().toString())));
+    assertEquals(200, replaced.statusCode(), replaced.body());
+    assertEquals(2, json(replaced).getInt("revision"));
+    assertEquals("tenant", json(replaced).getJsonObject("spec").getString("reuse"));
+    HttpResponse<String> renamed =
+        Api.send(
+            HttpRequest.newBuilder(Api.uri(POOLS + "/" + pool))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(pool("never", 0).build().toString())));
+    assertEquals(400, renamed.statusCode(), renamed.body());
     HttpResponse<String> again =
         Api.post(POOLS, pool("never", 0).add("name", pool).build().toString());
     assertEquals(409, again.statusCode(), again.body());

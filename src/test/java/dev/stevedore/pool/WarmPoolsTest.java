@@ -227,6 +227,43 @@ class WarmPoolsTest {
   }
 
   @Test
+  void aChangedDefinitionReplacesFreeContainersAndBusyOnesWhenTheirJobEnds() {
+    define("py", "tenant", 2, null, "wait");
+    fill();
+    PoolLease busy = pools.reserve("py", "a", job(1)).orElseThrow();
+    pools.prepare(busy);
+
+    redefine("py", "tenant", 2);
+    fill();
+
+    assertFalse(engine.names().contains(freeOf(busy)), "the free one of revision 1 is replaced");
+    assertTrue(engine.names().contains(busy.containerName()), "the busy one serves on");
+    assertEquals(
+        List.of("1", "2"),
+        engine.created().stream()
+            .map(s -> s.labels().get(ContainerLabels.POOL_REVISION))
+            .distinct()
+            .toList());
+    pools.release(busy, true);
+    executor.runAll();
+    assertFalse(engine.names().contains(busy.containerName()), "not emptied: replaced");
+    fill();
+    assertEquals(2, status("py").warm());
+  }
+
+  @Test
+  void aRemovedPoolsContainersGo() {
+    define("py", "never", 2, null, "wait");
+    fill();
+
+    stored.remove("py");
+    fill();
+
+    assertTrue(engine.names().isEmpty());
+    assertEquals(0, status("py").warm());
+  }
+
+  @Test
   void aPoolThatDoesNotExistForTheTenantRefusesTheJob() {
     define("py", "never", 1, null, "wait");
 
@@ -273,6 +310,38 @@ class WarmPoolsTest {
             3600,
             whenBusy);
     stored.put(name, new Pool(name, PoolSpecJson.write(spec), Instant.now()));
+  }
+
+  /** A new revision of the pool's definition, as a PUT makes it. */
+  private void redefine(String name, String reuse, int size) {
+    Pool pool = stored.get(name);
+    PoolSpec old = pool.spec();
+    pool.replace(
+        PoolSpecJson.write(
+            new PoolSpec(
+                name,
+                old.image(),
+                old.resources(),
+                old.network(),
+                Map.of("CHANGED", "yes"),
+                old.tenants(),
+                size,
+                old.init(),
+                old.initTimeoutSeconds(),
+                reuse,
+                old.maxUses(),
+                old.idleSeconds(),
+                old.whenBusy())),
+        Instant.now());
+  }
+
+  /** The pool's other container than the lease's, at the time of the call. */
+  private String freeOf(PoolLease lease) {
+    return engine.created().stream()
+        .map(ContainerSpec::name)
+        .filter(n -> !n.equals(lease.containerName()))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** One pass, and every start it asked for. */

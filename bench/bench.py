@@ -38,7 +38,7 @@ class UnixHTTPConnection(http.client.HTTPConnection):
 API_KEY = None  # set from --key; sent to Stevedore only
 
 
-def call(conn, method, path, body=None):
+def call(conn, method, path, body=None, raw=False):
     headers = {"Content-Type": "application/json"} if body is not None else {}
     if API_KEY and not isinstance(conn, UnixHTTPConnection):
         headers["Authorization"] = "Bearer " + API_KEY
@@ -47,6 +47,8 @@ def call(conn, method, path, body=None):
     data = response.read()
     if response.status >= 300:
         raise RuntimeError(f"{method} {path}: {response.status} {data[:300]!r}")
+    if raw:
+        return data
     return json.loads(data) if data else None
 
 

@@ -30,24 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from urllib.parse import quote, urlparse
 
-from bench import UnixHTTPConnection, percentile  # bench.py, beside this script
+import bench  # bench.py, beside this script
+from bench import UnixHTTPConnection, call, percentile
 
 IMAGE = "stevedore/agent:latest"
-KEY = None
-
-
-def call(conn, method, path, body=None, raw=False):
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    if KEY and not isinstance(conn, UnixHTTPConnection):
-        headers["Authorization"] = "Bearer " + KEY
-    conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
-    response = conn.getresponse()
-    data = response.read()
-    if response.status >= 300:
-        raise RuntimeError(f"{method} {path}: {response.status} {data[:300]!r}")
-    if raw:
-        return data
-    return json.loads(data) if data else None
 
 
 # ---- the raw side ----
@@ -434,8 +420,7 @@ def main():
                              " container is emptied while another serves")
     parser.add_argument("--sections", default="latency,init,batch,memory")
     args = parser.parse_args()
-    global KEY
-    KEY = args.key
+    bench.API_KEY = args.key  # sent to Stevedore only
     events = Events(args.url)
     stevedore = Stevedore(args.url, events)
     sections = args.sections.split(",")

@@ -116,17 +116,18 @@ public record JobSpec(
       "must be 1-63 lower-case letters, digits and inner '-'";
 
   /** What names {@code env} and {@code secrets} accept. */
-  static final String VARIABLE_NAME = "[A-Za-z_][A-Za-z0-9_]{0,127}";
+  public static final String VARIABLE_NAME = "[A-Za-z_][A-Za-z0-9_]{0,127}";
 
-  static final String VARIABLE_NAME_RULE = "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)";
+  public static final String VARIABLE_NAME_RULE =
+      "must be a variable name ([A-Za-z_][A-Za-z0-9_]*)";
 
   /**
    * What an environment value may hold: no control characters but tab, line feed and carriage
    * return (multi-line values such as certificates are common; NUL cannot be passed at all).
    */
-  static final String ENV_VALUE = "[\\P{Cc}\\t\\n\\r]*";
+  public static final String ENV_VALUE = "[\\P{Cc}\\t\\n\\r]*";
 
-  static final String ENV_VALUE_RULE =
+  public static final String ENV_VALUE_RULE =
       "must not hold control characters other than tab, line feed and carriage return";
 
   /** Text shown on one line (labels): no control characters at all, tab included. */

@@ -185,20 +185,8 @@ public class PoolService implements PoolPlacement {
     PoolSpec spec = pool.spec();
     if (!caller.isAdmin()) {
       spec =
-          new PoolSpec(
-              spec.name(),
-              spec.image(),
-              spec.resources(),
-              spec.network(),
-              spec.env(),
-              spec.tenants().contains("*") ? List.of("*") : List.of(caller.tenantId()),
-              spec.size(),
-              spec.init(),
-              spec.initTimeoutSeconds(),
-              spec.reuse(),
-              spec.maxUses(),
-              spec.idleSeconds(),
-              spec.whenBusy());
+          spec.withTenants(
+              spec.tenants().contains("*") ? List.of("*") : List.of(caller.tenantId()));
     }
     return new PoolView(
         pool.name(),

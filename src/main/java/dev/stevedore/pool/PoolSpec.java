@@ -54,16 +54,10 @@ public record PoolSpec(
         @Size(max = 200)
         Map<
                 @NotNull
-                @Pattern(
-                    regexp = "[A-Za-z_][A-Za-z0-9_]{0,127}",
-                    message = "must be a variable name")
+                @Pattern(regexp = JobSpec.VARIABLE_NAME, message = JobSpec.VARIABLE_NAME_RULE)
                 String,
                 @NotNull @Size(max = 32768)
-                @Pattern(
-                    regexp = "[\\P{Cc}\\t\\n\\r]*",
-                    message =
-                        "must not hold control characters other than tab, line feed and carriage return")
-                String>
+                @Pattern(regexp = JobSpec.ENV_VALUE, message = JobSpec.ENV_VALUE_RULE) String>
             env,
     @Schema(
             required = true,
@@ -116,6 +110,24 @@ public record PoolSpec(
   /** Whether a job waits for a warm container rather than starting cold. */
   public boolean waitsWhenBusy() {
     return !"cold".equals(whenBusy);
+  }
+
+  /** The same spec naming other tenants. */
+  PoolSpec withTenants(List<String> shown) {
+    return new PoolSpec(
+        name,
+        image,
+        resources,
+        network,
+        env,
+        shown,
+        size,
+        init,
+        initTimeoutSeconds,
+        reuse,
+        maxUses,
+        idleSeconds,
+        whenBusy);
   }
 
   /** Whether the tenant's jobs may use the pool. */

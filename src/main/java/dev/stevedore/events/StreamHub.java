@@ -105,18 +105,21 @@ public class StreamHub {
 
   /** A pool's containers changed: heard by administrators and the tenants that may use it. */
   void onPoolChange(@Observes PoolChanged change) {
-    String message =
-        Messages.json(
-            new Messages.PoolEvent(
-                "pool",
-                change.pool(),
-                change.node(),
-                change.event(),
-                change.warm(),
-                change.busy(),
-                change.starting()));
+    String message = null; // made only for a listener: several changes come with every pooled job
     for (EventListener listener : eventListeners) {
       if (listener.jobs().isEmpty() && listener.tenantScope().map(change::visibleTo).orElse(true)) {
+        if (message == null) {
+          message =
+              Messages.json(
+                  new Messages.PoolEvent(
+                      "pool",
+                      change.pool(),
+                      change.node(),
+                      change.event(),
+                      change.warm(),
+                      change.busy(),
+                      change.starting()));
+        }
         listener.outbox().offer(message);
       }
     }

@@ -28,7 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   <li>one whose container is gone is requeued if it never ran (STARTING), failed if it did;
  *   <li>the container of a cancelled job is stopped, its output and outputs kept, and removed;
  *   <li>a container labelled by this node that no active job owns is removed, unless it is a pool's
- *       (the warm pools keep their own);
+ *       or a sandbox's (the warm pools and the sandboxes keep their own);
  *   <li>a pooled job found RUNNING with no runner failed: its command cannot be followed again.
  * </ul>
  *
@@ -111,7 +111,8 @@ public class Reconciler {
       }
     }
     for (ManagedContainer orphan : containers.values()) {
-      if (orphan.labels().containsKey(ContainerLabels.POOL)) {
+      if (orphan.labels().containsKey(ContainerLabels.POOL)
+          || orphan.labels().containsKey(ContainerLabels.SANDBOX)) {
         continue; // the warm pools keep their own containers
       }
       String jobId = orphan.labels().get(ContainerLabels.JOB);

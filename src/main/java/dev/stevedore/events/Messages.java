@@ -54,6 +54,27 @@ public final class Messages {
       String reason,
       Instant at) {}
 
+  /** A sandbox became ready or ended. */
+  @JsonbPropertyOrder({"type", "sandboxId", "tenant", "state", "reason", "node", "at"})
+  public record SandboxEvent(
+      String type,
+      String sandboxId,
+      String tenant,
+      String state,
+      String reason,
+      String node,
+      Instant at) {}
+
+  /** A command in a sandbox ended. */
+  @JsonbPropertyOrder({"type", "sandboxId", "execId", "exitCode", "timedOut", "durationMs"})
+  public record SandboxExecEvent(
+      String type,
+      String sandboxId,
+      String execId,
+      Integer exitCode,
+      boolean timedOut,
+      long durationMs) {}
+
   /** A pool's containers changed on a node: warm, busy, starting, replaced or failed. */
   @JsonbPropertyOrder({"type", "pool", "node", "event", "warm", "busy", "starting"})
   public record PoolEvent(

@@ -125,6 +125,37 @@ public class StreamHub {
     }
   }
 
+  void onSandboxChange(
+      @Observes(during = TransactionPhase.AFTER_SUCCESS)
+          dev.stevedore.sandbox.SandboxChanged change) {
+    if (hasEventListeners(change.tenant())) {
+      broadcast(
+          change.tenant(),
+          new Messages.SandboxEvent(
+              "sandbox",
+              change.sandbox(),
+              change.tenant(),
+              change.state().name(),
+              change.reason(),
+              change.node(),
+              change.at()));
+    }
+  }
+
+  void onSandboxExec(@Observes dev.stevedore.sandbox.SandboxExecuted exec) {
+    if (hasEventListeners(exec.tenant())) {
+      broadcast(
+          exec.tenant(),
+          new Messages.SandboxExecEvent(
+              "exec",
+              exec.sandbox(),
+              exec.exec(),
+              exec.exitCode(),
+              exec.timedOut(),
+              exec.durationMs()));
+    }
+  }
+
   void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
     String message =
         Messages.json(

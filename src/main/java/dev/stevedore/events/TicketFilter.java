@@ -35,6 +35,7 @@ public class TicketFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
 
   private static final Pattern JOB_LOGS = Pattern.compile("/ws/jobs/([^/]+)/logs");
+  private static final Pattern SANDBOX_EXEC = Pattern.compile("/ws/sandboxes/([^/]+)/exec");
   private static final String EVENTS = "/ws/events";
   private static final Problem UNAUTHORIZED =
       ServletProblems.problem(
@@ -48,6 +49,7 @@ public class TicketFilter extends HttpFilter {
   @Inject Tickets tickets;
   @Inject JobRepository jobs;
   @Inject OriginPolicy origins;
+  @Inject dev.stevedore.sandbox.SandboxService sandboxes;
 
   @Override
   protected void doFilter(
@@ -95,6 +97,16 @@ public class TicketFilter extends HttpFilter {
       if (id == null || jobs.find(id, access.tenantScope()).isEmpty()) {
         return ServletProblems.problem(
             404, "job-not-found", "No such job", "There is no job with that id", path);
+      }
+    } else if (SANDBOX_EXEC.matcher(path).matches()) {
+      String id = SANDBOX_EXEC.matcher(path).replaceFirst("$1");
+      if (!sandboxes.isVisible(id, access.tenantScope())) {
+        return ServletProblems.problem(
+            404, "not-found", "No such sandbox", "There is no sandbox with that id", path);
+      }
+      if (!access.role().includes(dev.stevedore.core.Role.SUBMITTER)) {
+        return ServletProblems.problem(
+            403, "forbidden", "Forbidden", "Running commands needs the submitter role", path);
       }
     } else if (!path.equals(EVENTS)) {
       return ServletProblems.problem(404, "http-404", "Not Found", null, path);

@@ -107,14 +107,25 @@ public class JobRepository {
         .getSingleResult();
   }
 
-  /** How many of the tenant's jobs hold or are about to hold a container, over all nodes. */
+  /**
+   * How many of the tenant's running slots are held, over all nodes: its jobs that hold or are
+   * about to hold a container, and its sandboxes that are not over (each holds a slot).
+   */
   public long countActive(String tenant) {
-    return em.createQuery(
-            "SELECT COUNT(j) FROM Job j WHERE j.tenantId = :tenant AND j.state IN :active",
-            Long.class)
-        .setParameter("tenant", tenant)
-        .setParameter("active", List.of(JobState.STARTING, JobState.RUNNING))
-        .getSingleResult();
+    long jobs =
+        em.createQuery(
+                "SELECT COUNT(j) FROM Job j WHERE j.tenantId = :tenant AND j.state IN :active",
+                Long.class)
+            .setParameter("tenant", tenant)
+            .setParameter("active", List.of(JobState.STARTING, JobState.RUNNING))
+            .getSingleResult();
+    Number sandboxes =
+        (Number)
+            em.createNativeQuery(
+                    "SELECT COUNT(*) FROM sandbox WHERE tenant_id = ?1 AND state <> 'ENDED'")
+                .setParameter(1, tenant)
+                .getSingleResult();
+    return jobs + sandboxes.longValue();
   }
 
   /**
@@ -157,7 +168,7 @@ public class JobRepository {
     return full;
   }
 
-  /** Jobs that hold or are about to hold a container, per tenant, over all nodes. */
+  /** Running slots held per tenant, over all nodes: see {@link #countActive}. */
   public Map<String, Long> activeByTenant() {
     Map<String, Long> counts = new java.util.HashMap<>();
     em.createQuery(
@@ -166,6 +177,14 @@ public class JobRepository {
         .setParameter("active", List.of(JobState.STARTING, JobState.RUNNING))
         .getResultList()
         .forEach(row -> counts.put((String) row[0], (Long) row[1]));
+    List<?> sandboxes =
+        em.createNativeQuery(
+                "SELECT tenant_id, COUNT(*) FROM sandbox WHERE state <> 'ENDED' GROUP BY tenant_id")
+            .getResultList();
+    for (Object row : sandboxes) {
+      Object[] columns = (Object[]) row;
+      counts.merge((String) columns[0], ((Number) columns[1]).longValue(), Long::sum);
+    }
     return counts;
   }
 

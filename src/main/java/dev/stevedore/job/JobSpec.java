@@ -131,9 +131,9 @@ public record JobSpec(
       "must not hold control characters other than tab, line feed and carriage return";
 
   /** Text shown on one line (labels): no control characters at all, tab included. */
-  static final String NO_CONTROLS = "\\P{Cc}*";
+  public static final String NO_CONTROLS = "\\P{Cc}*";
 
-  static final String NO_CONTROLS_RULE = "must not hold control characters";
+  public static final String NO_CONTROLS_RULE = "must not hold control characters";
 
   /** Most arguments of a command. */
   public static final int MAX_COMMAND_ARGS = 1000;

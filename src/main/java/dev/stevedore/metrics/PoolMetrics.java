@@ -53,7 +53,7 @@ public class PoolMetrics {
     }
     Tag tag = new Tag("pool", pool);
     switch (change.event()) {
-      case "busy" -> registry.counter(HITS, tag).inc();
+      case "busy", "sandbox" -> registry.counter(HITS, tag).inc();
       case "miss" -> registry.counter(MISSES, tag).inc();
       case "failed" -> registry.counter(FAILURES, tag).inc();
       default -> {}

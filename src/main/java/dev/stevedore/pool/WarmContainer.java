@@ -46,6 +46,11 @@ final class WarmContainer {
     this.counted = counted;
   }
 
+  /** Bound at /workspace, with in/ and out/ bound within it: read-only to a job. */
+  Path workDir() {
+    return dir.resolve("work");
+  }
+
   Path inDir() {
     return dir.resolve("in");
   }

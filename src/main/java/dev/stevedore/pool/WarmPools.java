@@ -93,6 +93,12 @@ public class WarmPools {
 
   private static final String MARKER = "warm";
 
+  /** Beside the directories of a container handed over to a sandbox: the sandbox's id. */
+  public static final String SANDBOX_MARKER = "sandbox";
+
+  /** The layout of directories bound into pool containers; see {@link #containerSpec}. */
+  private static final String LAYOUT = "2";
+
   /** Jobs remembered as having missed, so that a job that waits counts once. */
   private static final int MAX_REMEMBERED_MISSES = 10_000;
 
@@ -223,6 +229,70 @@ public class WarmPools {
     missed.remove(job);
     return Optional.of(
         new PoolLease(pool, definition.spec(), definition.revision(), job, tenant, null, null));
+  }
+
+  /** A container given away to a sandbox, and the directory that holds its bound directories. */
+  public record HandedOver(String container, Path directory, boolean warm) {}
+
+  /**
+   * Gives a container of the pool to a sandbox for good: a warm one if one is free for the tenant,
+   * which leaves the pool (the pool starts another in its place), else one started now outside the
+   * pool's size, its init run. The container is the sandbox's to use and to remove; a marker beside
+   * its directories names the sandbox, so that a restart leaves the container to the sandboxes.
+   *
+   * @throws IllegalArgumentException if the pool does not exist for the tenant
+   */
+  public HandedOver handOver(String pool, String tenant, String sandbox) {
+    Definition definition = definition(pool);
+    if (definition == null || !definition.spec().allows(tenant)) {
+      throw new IllegalArgumentException("pool " + pool + " does not exist for its tenant");
+    }
+    WarmContainer taken;
+    synchronized (this) {
+      taken =
+          containers.values().stream()
+              .filter(c -> c.pool.equals(pool) && c.state == WarmContainer.State.WARM)
+              .filter(c -> c.revision == definition.revision())
+              .filter(c -> c.tenant == null || c.tenant.equals(tenant))
+              .findFirst()
+              .orElse(null);
+      if (taken != null) {
+        containers.remove(taken.name);
+      }
+    }
+    Counters count = counters(pool);
+    boolean warmOne = taken != null;
+    if (warmOne) {
+      count.hits.incrementAndGet();
+      requestPass();
+    } else {
+      count.misses.incrementAndGet();
+      changed(pool, "miss", null);
+      String name = containerName(pool);
+      taken = new WarmContainer(name, pool, definition.revision(), poolsDir().resolve(name), false);
+      try {
+        makeReady(taken, definition.spec());
+      } catch (RuntimeException e) {
+        removeQuietly(taken);
+        throw e;
+      }
+    }
+    try {
+      Files.deleteIfExists(taken.dir.resolve(MARKER));
+      Files.writeString(taken.dir.resolve(SANDBOX_MARKER), sandbox, StandardCharsets.UTF_8);
+      // The sandbox user may write anywhere in its workspace; a job may not.
+      Files.setPosixFilePermissions(taken.workDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
+    } catch (IOException e) {
+      removeQuietly(taken);
+      throw new IllegalStateException("Could not hand over " + taken.name + ": " + e.getMessage());
+    }
+    changed(pool, "sandbox", taken.name);
+    return new HandedOver(taken.name, taken.dir, warmOne);
+  }
+
+  /** The directory that holds the bound directories of a pool's container (work, in, out). */
+  public Path directoryOf(String container) {
+    return poolsDir().resolve(container);
   }
 
   /** Why a job of the pool would wait now, if it would: see {@link #reserve}. */
@@ -642,6 +712,10 @@ public class WarmPools {
   private void makeReady(WarmContainer c, PoolSpec spec) {
     try {
       Files.createDirectories(c.dir);
+      Path work = Files.createDirectories(c.workDir());
+      Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.createDirectories(work.resolve("in")); // where in/ and out/ are bound
+      Files.createDirectories(work.resolve("out"));
       Path in = Files.createDirectories(c.inDir());
       Files.setPosixFilePermissions(in, PosixFilePermissions.fromString("rwxr-xr-x"));
       Path out = Files.createDirectories(c.outDir());
@@ -783,10 +857,15 @@ public class WarmPools {
       String pool = m.labels().get(ContainerLabels.POOL);
       Definition definition = definitions.get(pool);
       Path dir = poolsDir().resolve(m.name());
+      if (Files.exists(dir.resolve(SANDBOX_MARKER))) {
+        kept.add(m.name()); // a sandbox's now: the sandboxes settle it
+        continue;
+      }
       String[] marker = readMarker(dir);
       boolean adoptable =
           definition != null
               && "running".equals(m.state())
+              && LAYOUT.equals(m.labels().get(ContainerLabels.POOL_LAYOUT))
               && marker != null
               && marker.length == 3
               && String.valueOf(definition.revision()).equals(marker[0])
@@ -847,6 +926,7 @@ public class WarmPools {
         Map.of(
             ContainerLabels.POOL, c.pool,
             ContainerLabels.POOL_REVISION, Integer.toString(c.revision),
+            ContainerLabels.POOL_LAYOUT, LAYOUT,
             ContainerLabels.NODE, node.name(),
             ContainerLabels.INSTALLATION, node.installation());
     return new ContainerSpec(
@@ -862,6 +942,7 @@ public class WarmPools {
         sandbox.sandbox(),
         spec.network(),
         List.of(
+            new ContainerSpec.Mount(c.workDir(), Workspaces.CONTAINER_WORKSPACE, false),
             new ContainerSpec.Mount(c.inDir(), Workspaces.CONTAINER_IN, true),
             new ContainerSpec.Mount(c.outDir(), Workspaces.CONTAINER_OUT, false)));
   }

@@ -10,6 +10,13 @@ public final class ContainerLabels {
   public static final String POOL = "stevedore.pool";
   public static final String POOL_REVISION = "stevedore.pool.revision";
 
+  /**
+   * How a pool container's directories are bound into it; one of an older layout is not adopted.
+   */
+  public static final String POOL_LAYOUT = "stevedore.pool.layout";
+
+  public static final String SANDBOX = "stevedore.sandbox";
+
   private ContainerLabels() {}
 
   /** The one name a job's attempt can have: creating it twice is a conflict, not a twin. */

@@ -73,6 +73,13 @@ public interface ContainerRuntime {
    */
   int exec(String container, ExecSpec exec, LogSink sink);
 
+  /**
+   * Unpacks a tar archive into a directory of the running container, which must exist. The engine
+   * resolves every path inside the container's own file system, and writes only where the container
+   * may (its writable mounts); entries keep the owner their headers name.
+   */
+  void copyIn(String container, String directory, java.io.InputStream tar);
+
   /** Every container labelled as of this installation (a job's or a pool's), running or not. */
   List<ManagedContainer> listManaged(String installation);
 

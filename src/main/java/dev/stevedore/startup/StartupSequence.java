@@ -41,6 +41,7 @@ public class StartupSequence {
   @Inject Dispatcher dispatcher;
   @Inject Reconciler reconciler;
   @Inject dev.stevedore.pool.WarmPools pools;
+  @Inject dev.stevedore.sandbox.SandboxService sandboxes;
   @Inject SandboxPolicy sandbox;
   @Inject FileRetention retention;
   @Inject AdminKeyBootstrap adminKey;
@@ -66,6 +67,7 @@ public class StartupSequence {
     sandbox.verify(engine); // a configured runtime the engine lacks stops the start
     reconciler.start();
     pools.start();
+    sandboxes.start();
     sampler.start();
     dispatcher.start();
     retention.start();

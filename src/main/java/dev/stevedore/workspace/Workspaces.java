@@ -34,6 +34,9 @@ public class Workspaces {
 
   public static final String CONTAINER_OUT = "/workspace/out";
 
+  /** A sandbox's workspace: in a pool's container, in/ and out/ lie within it. */
+  public static final String CONTAINER_WORKSPACE = "/workspace";
+
   @Inject
   @ConfigProperty(name = "stevedore.data.dir")
   String dataDir;

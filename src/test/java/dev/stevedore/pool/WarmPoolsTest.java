@@ -61,7 +61,7 @@ class WarmPoolsTest {
     engine.onSignal(
         (spec, signal) -> {
           signalled.add("signal " + spec.name());
-          Path out = spec.mounts().get(1).source();
+          Path out = spec.mounts().get(2).source();
           try {
             Files.createFile(out.resolve(WarmPools.EMPTIED));
           } catch (IOException e) {
@@ -129,9 +129,11 @@ class WarmPoolsTest {
     assertEquals(INSTALLATION, spec.labels().get(ContainerLabels.INSTALLATION));
     assertFalse(spec.labels().containsKey(ContainerLabels.JOB));
     assertEquals(
-        List.of("/workspace/in", "/workspace/out"),
+        List.of("/workspace", "/workspace/in", "/workspace/out"),
         spec.mounts().stream().map(ContainerSpec.Mount::target).toList());
-    assertTrue(spec.mounts().get(0).readOnly());
+    assertFalse(spec.mounts().get(0).readOnly());
+    assertTrue(spec.mounts().get(1).readOnly());
+    assertEquals("2", spec.labels().get(ContainerLabels.POOL_LAYOUT));
 
     pools.maintain();
     executor.runAll();

@@ -402,6 +402,45 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
    * command {@code print <text> <code>} prints its text and exits with its code, any other prints
    * nothing and exits with 0. The command is recorded ({@link #executed}).
    */
+  /**
+   * Unpacks the files and directories of the archive into the host directory of the mount that
+   * holds {@code directory}, as the engine would through the mount.
+   */
+  @Override
+  public void copyIn(String name, String directory, java.io.InputStream tar) {
+    ContainerSpec spec;
+    synchronized (this) {
+      enter("copyIn", name);
+      Container container = required(name, "copyIn");
+      if (container.state != State.RUNNING) {
+        throw new ContainerRefusedException("Container " + name + " is not running", null);
+      }
+      spec = container.spec;
+    }
+    ContainerSpec.Mount mount =
+        spec.mounts().stream()
+            .filter(m -> !m.readOnly())
+            .filter(m -> (directory + "/").startsWith(m.target() + "/"))
+            .max(java.util.Comparator.comparingInt(m -> m.target().length()))
+            .orElseThrow(() -> new ContainerRefusedException(directory + " is not writable", null));
+    java.nio.file.Path base =
+        mount.source().resolve(directory.substring(mount.target().length()).replaceFirst("^/", ""));
+    try (var entries = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(tar)) {
+      for (var entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
+        java.nio.file.Path target = base.resolve(entry.getName()).normalize();
+        if (entry.isDirectory()) {
+          java.nio.file.Files.createDirectories(target);
+        } else {
+          java.nio.file.Files.createDirectories(target.getParent());
+          java.nio.file.Files.copy(
+              entries, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new ContainerRefusedException("Files could not be copied: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public int exec(String name, ExecSpec exec, LogSink sink) {
     ExecBehaviour behaviour;

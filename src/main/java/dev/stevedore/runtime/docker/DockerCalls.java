@@ -326,6 +326,26 @@ class DockerCalls {
     return execExitCode(docker, container, execId);
   }
 
+  public void copyIn(String container, String directory, java.io.InputStream tar) {
+    try {
+      clients
+          .control()
+          .copyArchiveToContainerCmd(container)
+          .withRemotePath(directory)
+          .withTarInputStream(tar)
+          .withNoOverwriteDirNonDir(true)
+          .exec();
+    } catch (NotFoundException | ConflictException refused) {
+      throw new ContainerRefusedException(
+          "Files could not be copied into " + container + ": " + refused.getMessage(), refused);
+    } catch (com.github.dockerjava.api.exception.BadRequestException refused) {
+      throw new ContainerRefusedException(
+          "Files could not be copied into " + container + ": " + refused.getMessage(), refused);
+    } catch (RuntimeException e) {
+      throw failure("copy files into " + container, e);
+    }
+  }
+
   /**
    * The exit code of an exec whose output has ended. The engine records the end a moment after it
    * closes the stream, so a few short reads may be needed.

@@ -94,6 +94,13 @@ class DockerContainerRuntime {
     calls.signal(container, signal);
   }
 
+  /** Not retried: the archive is a stream read once. */
+  @Timeout(300_000)
+  @Bulkhead(8)
+  void copyIn(String container, String directory, java.io.InputStream tar) {
+    calls.copyIn(container, directory, tar);
+  }
+
   /** The grace period is part of the call. */
   @Timeout(180_000)
   @Bulkhead(32)

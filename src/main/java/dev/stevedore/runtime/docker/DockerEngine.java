@@ -76,6 +76,11 @@ public class DockerEngine implements ContainerRuntime {
   }
 
   @Override
+  public void copyIn(String container, String directory, java.io.InputStream tar) {
+    translated(() -> guarded.copyIn(container, directory, tar));
+  }
+
+  @Override
   public int exec(String container, ExecSpec exec, LogSink sink) {
     return calls.exec(container, exec, sink); // not guarded: it lasts as long as the command
   }

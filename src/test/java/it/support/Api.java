@@ -52,6 +52,20 @@ public final class Api {
     return send(key, request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Sends the request with the administrator's key, the answer read by {@code body}. */
+  public static <T> HttpResponse<T> send(
+      HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
+    return send(ADMIN_KEY, request, body);
+  }
+
+  public static JsonObject parse(String json) {
+    return Json.createReader(new StringReader(json)).readObject();
+  }
+
+  public static jakarta.json.JsonArray jsonArray(HttpResponse<String> response) {
+    return Json.createReader(new StringReader(response.body())).readArray();
+  }
+
   public static HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) {
     return send(ADMIN_KEY, request, HttpResponse.BodyHandlers.ofByteArray());
   }

@@ -66,6 +66,11 @@ public final class Stream implements WebSocket.Listener {
     }
   }
 
+  /** Sends one text message. */
+  public void send(String text) {
+    socket.sendText(text, true).join();
+  }
+
   public void abort() {
     socket.abort();
   }

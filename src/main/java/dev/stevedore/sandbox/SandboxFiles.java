@@ -517,6 +517,9 @@ public record SandboxFiles(Path work, Path in, Path out) {
   private record Located(Path root, List<String> parents, String name) {}
 
   private Located locate(String relative) {
+    if (relative.isEmpty()) {
+      return new Located(work, List.of(), null);
+    }
     List<String> parts = new ArrayList<>(List.of(relative.split("/")));
     Path root = work;
     if (out != null && (parts.get(0).equals("in") || parts.get(0).equals("out"))) {

@@ -200,7 +200,9 @@ public class SandboxResource {
       return Response.ok(sandboxes.list(id, path), MediaType.APPLICATION_JSON).build();
     }
     if (archive == null && !type.equals("file")) {
-      throw InvalidInputException.forField("path", "is a " + type + ": it is not read");
+      throw InvalidInputException.forField(
+          "path",
+          "'" + SandboxFiles.relative(path) + "' is a " + type + ": links are not followed");
     }
     String name = SandboxFiles.relative(path);
     name = name.isEmpty() ? "workspace" : name.substring(name.lastIndexOf('/') + 1);

@@ -204,6 +204,21 @@ class SandboxesIT {
   }
 
   @Test
+  void aCommandKilledForItsMemoryIsSaidSoAndTheSandboxGoesOn() {
+    String id =
+        create(cold().add("resources", Json.createObjectBuilder().add("memoryMb", 64)))
+            .getString("id");
+    JsonObject hog = exec(id, "tail /dev/zero");
+    assertEquals(137, hog.getInt("exitCode"), hog.toString());
+    assertTrue(hog.getBoolean("oomKilled"), hog.toString());
+    assertFalse(hog.getBoolean("timedOut"));
+    JsonObject after = exec(id, "echo alive");
+    assertEquals("alive\n", after.getString("stdout"), after.toString());
+    assertFalse(after.getBoolean("oomKilled"));
+    assertEquals("READY", json(Api.get(SANDBOXES + "/" + id)).getString("state"));
+  }
+
+  @Test
   void anIdleSandboxAndOneWhoseContainerDisappearedEnd() {
     String idle = create(cold().add("idleTimeoutSeconds", 1)).getString("id");
     String lost = create(cold()).getString("id");

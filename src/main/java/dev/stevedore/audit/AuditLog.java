@@ -19,6 +19,25 @@ public class AuditLog {
   @Inject AuditRepository repository;
 
   @Inject Caller caller;
+  @Inject dev.stevedore.security.ApiKeyService keys;
+
+  /**
+   * Writes one entry for a caller known only by its key, outside an HTTP request (a command sent
+   * over a WebSocket), in a transaction of its own.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void appendFor(String keyId, String action, String target, String outcome) {
+    var key = keys.byId(keyId);
+    repository.insert(
+        new AuditEvent(
+            keyId,
+            key.map(k -> k.name()).orElse(null),
+            key.map(k -> k.tenant()).orElse(null),
+            action,
+            target,
+            outcome,
+            null));
+  }
 
   /** An entry as the API shows it. */
   public record Entry(

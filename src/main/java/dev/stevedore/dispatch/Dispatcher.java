@@ -131,6 +131,15 @@ public class Dispatcher {
     }
   }
 
+  /** A sandbox ended: its tenant's running slot is free for a queued job. */
+  void onSandboxChange(
+      @Observes(during = TransactionPhase.AFTER_SUCCESS)
+          dev.stevedore.sandbox.SandboxChanged change) {
+    if (change.state() == dev.stevedore.sandbox.SandboxState.ENDED) {
+      requestPass();
+    }
+  }
+
   /** A pool container came free: a pass, if a job waited for one of that pool at the last. */
   void onPoolChange(@Observes PoolChanged change) {
     if ("warm".equals(change.event()) && poolsWaitedFor.contains(change.pool())) {

@@ -40,12 +40,14 @@ public class SandboxExecSocket {
 
   private static final String OUTBOX = "outbox";
   private static final String SCOPE = "scope";
+  private static final String KEY = "key";
   private static final Jsonb JSON = JsonbBuilder.create();
 
   @Inject Tickets tickets;
   @Inject SandboxService sandboxes;
   @Inject StreamHub hub;
   @Inject KeySessions keySessions;
+  @Inject dev.stevedore.audit.AuditLog audit;
 
   @Resource ManagedExecutorService executor;
 
@@ -61,6 +63,7 @@ public class SandboxExecSocket {
     keySessions.opened(access.get().keyId(), session);
     session.getUserProperties().put(OUTBOX, new Outbox(session, hub.maxPending()));
     session.getUserProperties().put(SCOPE, access.get().tenantScope());
+    session.getUserProperties().put(KEY, access.get().keyId());
   }
 
   @OnMessage
@@ -70,16 +73,20 @@ public class SandboxExecSocket {
     }
     @SuppressWarnings("unchecked")
     Optional<String> scope = (Optional<String>) session.getUserProperties().get(SCOPE);
+    String key = (String) session.getUserProperties().get(KEY);
     SandboxService.PreparedExec prepared;
     try {
       prepared = sandboxes.prepareExec(id, JSON.fromJson(message, ExecRequest.class), scope);
     } catch (JsonbException e) {
+      audit.appendFor(key, "sandbox.exec", id, "refused");
       fail(outbox, "The message is not a command as JSON: " + e.getMessage());
       return;
     } catch (DomainException e) {
+      audit.appendFor(key, "sandbox.exec", id, "refused");
       fail(outbox, e.getMessage());
       return;
     }
+    audit.appendFor(key, "sandbox.exec", id, "ok");
     LogSink sink =
         (stream, time, text) ->
             outbox.offer(
@@ -87,15 +94,7 @@ public class SandboxExecSocket {
     executor.execute(
         () -> {
           try {
-            var result = sandboxes.run(prepared, sink);
-            outbox.offer(
-                JSON.toJson(
-                    new ExecEvent.Exit(
-                        "exit",
-                        result.id(),
-                        result.exitCode(),
-                        result.timedOut(),
-                        result.durationMs())));
+            outbox.offer(JSON.toJson(ExecEvent.Exit.of(sandboxes.run(prepared, sink))));
             outbox.finish(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "ended"));
           } catch (DomainException | ContainerRuntimeException e) {
             fail(outbox, e.getMessage());

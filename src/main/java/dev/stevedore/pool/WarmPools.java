@@ -179,14 +179,7 @@ public class WarmPools {
     WarmContainer taken;
     WarmContainer stale = null;
     synchronized (this) {
-      taken =
-          containers.values().stream()
-              .filter(c -> c.pool.equals(pool) && c.state == WarmContainer.State.WARM)
-              .filter(c -> c.revision == definition.revision())
-              .filter(c -> c.tenant == null || c.tenant.equals(tenant))
-              // One that served this tenant already first: fresh ones stay for other tenants.
-              .min(Comparator.comparing((WarmContainer c) -> c.tenant == null))
-              .orElse(null);
+      taken = freeFor(pool, definition.revision(), tenant).orElse(null);
       if (taken != null) {
         taken.state = WarmContainer.State.BUSY;
         taken.job = job;
@@ -249,13 +242,7 @@ public class WarmPools {
     }
     WarmContainer taken;
     synchronized (this) {
-      taken =
-          containers.values().stream()
-              .filter(c -> c.pool.equals(pool) && c.state == WarmContainer.State.WARM)
-              .filter(c -> c.revision == definition.revision())
-              .filter(c -> c.tenant == null || c.tenant.equals(tenant))
-              .findFirst()
-              .orElse(null);
+      taken = freeFor(pool, definition.revision(), tenant).orElse(null);
       if (taken != null) {
         containers.remove(taken.name);
       }
@@ -295,6 +282,18 @@ public class WarmPools {
     return poolsDir().resolve(container);
   }
 
+  /**
+   * A warm container of the pool's current revision that the tenant may take: one that served this
+   * tenant already first, so that fresh ones stay for other tenants. The caller holds the lock.
+   */
+  private Optional<WarmContainer> freeFor(String pool, int revision, String tenant) {
+    return containers.values().stream()
+        .filter(c -> c.pool.equals(pool) && c.state == WarmContainer.State.WARM)
+        .filter(c -> c.revision == revision)
+        .filter(c -> c.tenant == null || c.tenant.equals(tenant))
+        .min(Comparator.comparing((WarmContainer c) -> c.tenant == null));
+  }
+
   /** Why a job of the pool would wait now, if it would: see {@link #reserve}. */
   public Optional<String> waitingFor(String pool, String tenant) {
     Definition definition = definition(pool);
@@ -302,15 +301,7 @@ public class WarmPools {
       return Optional.empty();
     }
     synchronized (this) {
-      boolean free =
-          containers.values().stream()
-              .anyMatch(
-                  c ->
-                      c.pool.equals(pool)
-                          && c.state == WarmContainer.State.WARM
-                          && c.revision == definition.revision()
-                          && (c.tenant == null || c.tenant.equals(tenant)));
-      return free
+      return freeFor(pool, definition.revision(), tenant).isPresent()
           ? Optional.empty()
           : Optional.of("waiting for a warm container of pool " + pool + " to come free");
     }
@@ -448,10 +439,18 @@ public class WarmPools {
    * own cgroup (v2 or v1), whose count only a replaced container resets.
    */
   public boolean oomKilled(PoolLease lease) {
+    return oomKills(lease.container.name) > 0;
+  }
+
+  /**
+   * How many processes of a running container the kernel has killed for their memory, as its own
+   * cgroup (v2 or v1) counts them; 0 when that cannot be read.
+   */
+  public long oomKills(String container) {
     StringBuilder events = new StringBuilder();
     try {
       runtime.exec(
-          lease.container.name,
+          container,
           new ExecSpec(
               List.of(
                   "/bin/sh",
@@ -463,9 +462,15 @@ public class WarmPools {
               null),
           (stream, time, text) -> events.append(text).append('\n'));
     } catch (RuntimeException e) {
-      return false;
+      return 0;
     }
-    return events.toString().lines().anyMatch(l -> l.matches("oom_kill [1-9][0-9]*"));
+    return events
+        .toString()
+        .lines()
+        .filter(l -> l.matches("oom_kill [0-9]{1,18}"))
+        .mapToLong(l -> Long.parseLong(l.substring("oom_kill ".length())))
+        .max()
+        .orElse(0);
   }
 
   /**

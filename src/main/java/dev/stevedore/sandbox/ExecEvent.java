@@ -12,12 +12,23 @@ public final class ExecEvent {
   public record Line(String type, String text) {}
 
   /** How the command ended: the last message. */
-  @JsonbPropertyOrder({"type", "id", "exitCode", "timedOut", "durationMs"})
-  public record Exit(String type, String id, Integer exitCode, boolean timedOut, long durationMs) {
+  @JsonbPropertyOrder({"type", "id", "exitCode", "timedOut", "oomKilled", "durationMs"})
+  public record Exit(
+      String type,
+      String id,
+      Integer exitCode,
+      boolean timedOut,
+      boolean oomKilled,
+      long durationMs) {
 
-    static Exit of(ExecResult result) {
+    public static Exit of(ExecResult result) {
       return new Exit(
-          "exit", result.id(), result.exitCode(), result.timedOut(), result.durationMs());
+          "exit",
+          result.id(),
+          result.exitCode(),
+          result.timedOut(),
+          result.oomKilled(),
+          result.durationMs());
     }
   }
 

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
   "id",
   "exitCode",
   "timedOut",
+  "oomKilled",
   "durationMs",
   "stdout",
   "stderr",
@@ -23,6 +24,8 @@ public record ExecResult(
     String id,
     Integer exitCode,
     @Schema(description = "Killed at its timeout; the sandbox stays usable.") boolean timedOut,
+    @Schema(description = "The kernel killed a process of it for the sandbox's memory limit.")
+        boolean oomKilled,
     long durationMs,
     String stdout,
     String stderr,

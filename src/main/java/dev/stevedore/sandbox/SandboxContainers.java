@@ -190,6 +190,12 @@ public class SandboxContainers {
               output);
     } catch (ContainerRefusedException gone) {
       exit = null;
+    } catch (RuntimeException lost) {
+      // The answer was lost (the engine failed, the reader was interrupted): the command may still
+      // run, with no deadline watching it any more. It is ended now.
+      done.set(true);
+      kill(container, pid.get());
+      throw lost;
     } finally {
       done.set(true);
       deadline.cancel(false);
@@ -211,26 +217,33 @@ public class SandboxContainers {
           () -> killWhenKnown(container, pid, done, timedOut), 50, TimeUnit.MILLISECONDS);
       return;
     }
+    kill(container, known);
+  }
+
+  /** Kills a command's process group (and the command, if it is not a group leader). */
+  private void kill(String container, String pid) {
+    if (pid == null || !pid.matches("[0-9]{1,9}")) {
+      return;
+    }
     try {
       runtime.exec(
           container,
           new ExecSpec(
               List.of(
-                  "/bin/sh",
-                  "-c",
-                  "kill -9 -$0 2>/dev/null; kill -9 $0 2>/dev/null; exit 0",
-                  known),
+                  "/bin/sh", "-c", "kill -9 -$0 2>/dev/null; kill -9 $0 2>/dev/null; exit 0", pid),
               Map.of(),
               policy.sandbox().user(),
               null),
           (stream, time, text) -> {});
     } catch (RuntimeException e) {
       LOG.warning(
-          "Could not end a command past its time in "
-              + container
-              + ": "
-              + LogText.escape(e.getMessage()));
+          "Could not end a command in " + container + ": " + LogText.escape(e.getMessage()));
     }
+  }
+
+  /** How many processes of the container the kernel has killed for their memory. */
+  long oomKills(String container) {
+    return pools.oomKills(container);
   }
 
   /** Unpacks an archive at /workspace. */
@@ -246,6 +259,8 @@ public class SandboxContainers {
       } catch (RuntimeException e) {
         LOG.warning("Could not remove " + container + ": " + LogText.escape(e.getMessage()));
       }
+    } else if (pool != null) {
+      return; // no container was handed over yet: nothing of the sandbox's exists
     }
     Path dir = pool == null ? sandboxesDir().resolve(sandbox) : pools.directoryOf(container);
     try {

@@ -27,7 +27,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -141,29 +140,37 @@ public class SandboxResource {
     return Response.ok(body, NDJSON).header("X-Accel-Buffering", "no").build();
   }
 
-  private void stream(SandboxService.PreparedExec prepared, OutputStream out) throws IOException {
+  /**
+   * Writes the command's output as it comes, then how it ended. A client that goes away stops being
+   * written to; the command runs on to its end or its timeout, as it would unwatched.
+   */
+  private void stream(SandboxService.PreparedExec prepared, OutputStream out) {
+    java.util.concurrent.atomic.AtomicBoolean gone =
+        new java.util.concurrent.atomic.AtomicBoolean();
     LogSink sink =
         (stream, time, text) ->
-            send(out, new ExecEvent.Line(stream.name().toLowerCase(Locale.ROOT), text));
+            send(out, new ExecEvent.Line(stream.name().toLowerCase(Locale.ROOT), text), gone);
     Object last;
     try {
       last = ExecEvent.Exit.of(sandboxes.run(prepared, sink));
-    } catch (UncheckedIOException gone) {
-      throw gone.getCause(); // the client went away
     } catch (DomainException | dev.stevedore.runtime.ContainerRuntimeException e) {
       last = new ExecEvent.Failure("error", e.getMessage());
     }
-    send(out, last);
+    send(out, last, gone);
   }
 
-  private static void send(OutputStream out, Object message) {
+  private static void send(
+      OutputStream out, Object message, java.util.concurrent.atomic.AtomicBoolean gone) {
+    if (gone.get()) {
+      return;
+    }
     try {
       synchronized (out) {
         out.write((JSON.toJson(message) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      gone.set(true);
     }
   }
 

@@ -105,6 +105,10 @@ public class SandboxService {
   int maxOutputChars;
 
   @Inject
+  @ConfigProperty(name = "stevedore.sandboxes.max-concurrent-execs")
+  int maxConcurrentExecs;
+
+  @Inject
   @ConfigProperty(name = "stevedore.sandboxes.check-interval-seconds")
   long checkIntervalSeconds;
 
@@ -140,6 +144,10 @@ public class SandboxService {
     volatile String container;
     volatile SandboxFiles files;
     volatile Instant lastActive = Instant.now();
+
+    /** Processes of its container killed for their memory, as last counted. */
+    volatile long oomKills;
+
     volatile boolean ending;
 
     Live(String id, String tenant, SandboxSpec spec, Instant createdAt) {
@@ -250,7 +258,12 @@ public class SandboxService {
       throw InvalidInputException.forField(
           "stdin", "must be at most " + MAX_STDIN_BYTES + " bytes in UTF-8");
     }
-    return new PreparedExec(usable(id, tenantScope), valid, timeout);
+    Live sandbox = usable(id, tenantScope);
+    if (sandbox.running.get() >= maxConcurrentExecs) {
+      throw new dev.stevedore.core.LimitExceededException(
+          "Sandbox " + id + " runs " + maxConcurrentExecs + " commands, its most at once", 1);
+    }
+    return new PreparedExec(sandbox, valid, timeout);
   }
 
   /** Runs a command and answers how it ended, its output collected up to the server's bound. */
@@ -291,6 +304,12 @@ public class SandboxService {
       endIfGone(sandbox);
       throw ended(sandbox.id);
     }
+    boolean oomKilled = false;
+    if (ran.exitCode() == 137 && !ran.timedOut()) { // SIGKILL: the kernel's, for the memory?
+      long kills = containers.oomKills(sandbox.container);
+      oomKilled = kills > sandbox.oomKills;
+      sandbox.oomKills = kills;
+    }
     String execId = Ids.next();
     repository.recordExec(
         new SandboxExec(
@@ -306,11 +325,20 @@ public class SandboxService {
             sandbox.id, sandbox.tenant, execId, ran.exitCode(), ran.timedOut(), ran.durationMs()));
     return output == null
         ? new ExecResult(
-            execId, ran.exitCode(), ran.timedOut(), ran.durationMs(), null, null, false, false)
+            execId,
+            ran.exitCode(),
+            ran.timedOut(),
+            oomKilled,
+            ran.durationMs(),
+            null,
+            null,
+            false,
+            false)
         : new ExecResult(
             execId,
             ran.exitCode(),
             ran.timedOut(),
+            oomKilled,
             ran.durationMs(),
             output.stdout.toString(),
             output.stderr.toString(),
@@ -417,6 +445,7 @@ public class SandboxService {
       Live sandbox = new Live(stored.id(), stored.tenantId(), spec, stored.createdAt());
       sandbox.container = stored.container();
       sandbox.files = containers.files(stored.id(), stored.pool(), stored.container());
+      sandbox.oomKills = containers.oomKills(stored.container());
       live.put(stored.id(), sandbox);
       LOG.info("Adopted sandbox " + stored.id() + " in " + stored.container());
     }

@@ -31,6 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
@@ -180,7 +183,17 @@ public class SandboxResource {
   @Operation(
       summary = "List the workspace, or download it as a tar or zip",
       description = "Links are listed, never followed nor archived.")
-  @APIResponse(responseCode = "200", description = "The listing or the archive")
+  @APIResponse(
+      responseCode = "200",
+      description = "The listing or the archive",
+      content = {
+        @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SandboxFiles.Listing.class)),
+        @Content(mediaType = TAR, schema = @Schema(type = SchemaType.STRING, format = "binary")),
+        @Content(mediaType = ZIP, schema = @Schema(type = SchemaType.STRING, format = "binary"))
+      })
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public Response workspace(
       @PathParam("id") String id,
       @Parameter(description = "tar or zip") @QueryParam("archive") String archive) {
@@ -193,7 +206,19 @@ public class SandboxResource {
   @Operation(
       summary = "Download a file, list a directory, or download either as a tar or zip",
       description = "The path is relative to /workspace; links on it are refused.")
-  @APIResponse(responseCode = "200", description = "The file, listing or archive")
+  @APIResponse(
+      responseCode = "200",
+      description = "The file, listing or archive",
+      content = {
+        @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SandboxFiles.Listing.class)),
+        @Content(
+            mediaType = MediaType.APPLICATION_OCTET_STREAM,
+            schema = @Schema(type = SchemaType.STRING, format = "binary")),
+        @Content(mediaType = TAR, schema = @Schema(type = SchemaType.STRING, format = "binary")),
+        @Content(mediaType = ZIP, schema = @Schema(type = SchemaType.STRING, format = "binary"))
+      })
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Response files(
       @PathParam("id") String id,
@@ -229,6 +254,7 @@ public class SandboxResource {
   @Audited("sandbox.upload")
   @Operation(summary = "Unpack a tar into the workspace")
   @APIResponse(responseCode = "204", description = "Unpacked")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "413", ref = "TooLarge")
   public Response unpack(@PathParam("id") @Audited.Target String id, InputStream tar) {
     sandboxes.upload(id, "", tar, true);
@@ -247,6 +273,7 @@ public class SandboxResource {
               + " the archive is unpacked into the directory at the path. Links in an archive,"
               + " and links on the path, are refused.")
   @APIResponse(responseCode = "204", description = "Written")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "413", ref = "TooLarge")
   public Response upload(
       @PathParam("id") @Audited.Target String id,

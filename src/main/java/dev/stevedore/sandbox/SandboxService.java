@@ -545,6 +545,10 @@ public class SandboxService {
 
   /** The caller's ready sandbox on this node, or the reason it cannot be used. */
   private Live usable(String id, Optional<String> tenantScope) {
+    Live known = live.get(id);
+    if (known != null && known.ready() && tenantScope.map(known.tenant::equals).orElse(true)) {
+      return known; // this node's and ready: no read of the database on a command's path
+    }
     Sandbox stored = visible(id, tenantScope);
     if (!stored.state().isLive()) {
       throw ended(id);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine for Stevedore: the Docker engine (started if not running) and the
-# agent image. With --test-db it also installs and starts PostgreSQL and creates a fresh, empty
+# agent image. With --test-db it also installs Chromium and its driver (for the browser tests),
+# installs and starts PostgreSQL and creates a fresh, empty
 # database for the integration tests (dropping the one of an earlier run). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 
 packages=(docker.io busybox-static file)
-$with_postgres && packages+=(postgresql)
+# The test machine also gets PostgreSQL, and Debian's Chromium with its driver for the dashboard's
+# browser tests.
+$with_postgres && packages+=(postgresql chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

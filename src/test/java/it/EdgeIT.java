@@ -214,7 +214,8 @@ class EdgeIT {
 
   @Test
   void pathsOfNeitherTheApiNorAStreamAreProblemsToo() throws IOException {
-    for (String path : List.of("/", "/apix", "/API/v1/jobs", "/index.html")) {
+    // "/" is the dashboard's page, and /app/ holds its scripts: nothing else is served.
+    for (String path : List.of("/apix", "/API/v1/jobs", "/index.html", "/app/", "/app/x.exe")) {
       assertOneProblem(Handshake.plain("GET", path, Map.of()).send(), 404, path);
     }
     // Refused by the container itself, before any application code.

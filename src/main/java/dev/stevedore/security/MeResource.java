@@ -1,0 +1,36 @@
+package dev.stevedore.security;
+
+import dev.stevedore.core.Role;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Who the caller is: what a client (the dashboard) needs to show only what the key may do. */
+@Path("/me")
+@RequestScoped
+@RolesAllowed(Role.VIEWER_NAME)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Keys", description = "API keys and the caller's own")
+public class MeResource {
+
+  @Inject Caller caller;
+
+  /** The caller's key (never its secret), tenant and role. */
+  @JsonbPropertyOrder({"keyId", "keyName", "tenant", "role"})
+  public record Me(String keyId, String keyName, String tenant, String role) {}
+
+  @GET
+  @Operation(summary = "The caller's key, tenant and role")
+  @APIResponseSchema(value = Me.class, responseDescription = "The caller")
+  public Me me() {
+    return new Me(caller.keyId(), caller.keyName(), caller.tenantId(), caller.role().roleName());
+  }
+}

@@ -94,6 +94,50 @@ class BatchesIT {
     }
   }
 
+  /**
+   * The counts go by the items' jobs, not by the chunk commits: with {@code checkpointEvery} above
+   * the item count the writer records every success only at the very end, yet successes show as
+   * their jobs end, and no more items than the parallelism ever count as running.
+   */
+  @Test
+  void countsFollowTheItemJobsBeforeTheChunkCommits() {
+    int items = 8;
+    int parallelism = 2;
+    String id = submit("sleep 1", items, i -> Json.createObjectBuilder(), parallelism, 100, 0);
+
+    List<JsonObject> whileRunning = new ArrayList<>();
+    List<JsonObject> tooMany = new ArrayList<>();
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              JsonObject now = batch(id);
+              JsonObject progress = now.getJsonObject("progress");
+              if (progress.getInt("running") > parallelism) {
+                tooMany.add(progress);
+              }
+              if (!isOverState(now.getString("state"))) {
+                whileRunning.add(progress);
+              }
+              return isOverState(now.getString("state"));
+            });
+    assertEquals(List.of(), tooMany, "more items running than the parallelism");
+
+    JsonObject done = batch(id);
+    assertEquals("COMPLETED", done.getString("state"));
+    assertEquals(items, done.getJsonObject("progress").getInt("succeeded"));
+    assertEquals(0, done.getJsonObject("progress").getInt("running"));
+    assertTrue(
+        whileRunning.stream()
+            .mapToInt(p -> p.getInt("succeeded"))
+            .anyMatch(s -> s > 0 && s < items),
+        "successes showed while the batch ran: " + whileRunning);
+    for (JsonValue item : items(id)) {
+      assertEquals("SUCCEEDED", item.asJsonObject().getString("state"));
+    }
+  }
+
   @Test
   void multipartBatchGivesEachItemItsOwnFileAndRefusesUnsafeNames() throws IOException {
     String batch =
@@ -289,8 +333,11 @@ class BatchesIT {
   }
 
   private static boolean isOver(String id) {
-    return Set.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED")
-        .contains(batch(id).getString("state"));
+    return isOverState(batch(id).getString("state"));
+  }
+
+  private static boolean isOverState(String state) {
+    return Set.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(state);
   }
 
   /** Submits a batch of {@code count} items running {@code sh -c script}; returns its id. */

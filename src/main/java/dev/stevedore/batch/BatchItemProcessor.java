@@ -7,12 +7,18 @@ import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.util.List;
 
 /**
  * Runs one item as an ordinary job and waits for its end. A success goes to the writer; a failure
  * is recorded at once (SKIPPED within the batch's limit, else FAILED, which fails the step); an
  * item whose job an operator's stop cancelled goes to the writer as PENDING, to run again on
  * restart.
+ *
+ * <p>The progress moves when the job ends, not when the writer's chunk commits: the counts already
+ * go by the job's end (see {@link BatchRepository#counts}), and the end is told at once. A success
+ * is told as an ended item only if this processor saw it happen: a job taken over from an earlier
+ * execution that had succeeded already was told by that execution.
  */
 @Named("batchItemProcessor")
 @Dependent
@@ -43,8 +49,12 @@ public class BatchItemProcessor implements ItemProcessor {
       throw new BatchFailedException("another item failed the batch; item " + index + " not run");
     }
     ItemRunner.Outcome outcome;
+    String jobBefore = item.state() == BatchItem.State.RUNNING ? item.jobId() : null;
+    boolean succeededBefore = false;
     try {
-      outcome = runner.awaitEnd(runner.jobFor(batch, item));
+      String jobId = runner.jobFor(batch, item);
+      succeededBefore = jobId.equals(jobBefore) && runner.hasSucceeded(jobId);
+      outcome = runner.awaitEnd(jobId);
     } catch (ItemInterruptedException e) {
       return new Result(index, BatchItem.State.PENDING, null, "the batch was stopped");
     } catch (DomainException refused) {
@@ -53,9 +63,12 @@ public class BatchItemProcessor implements ItemProcessor {
     }
     switch (outcome.state()) {
       case SUCCEEDED:
+        store.itemJobEnded(
+            batchId, succeededBefore ? List.of() : List.of(BatchItem.State.SUCCEEDED));
         return new Result(index, BatchItem.State.SUCCEEDED, outcome.exitCode(), outcome.reason());
       case CANCELLED:
         if (store.stopRequestedNow(batchId)) {
+          store.itemJobEnded(batchId, List.of()); // it counts as left from now
           return new Result(index, BatchItem.State.PENDING, null, "the batch was stopped");
         }
         break;

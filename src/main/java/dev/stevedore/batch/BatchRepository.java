@@ -1,5 +1,6 @@
 package dev.stevedore.batch;
 
+import dev.stevedore.job.JobState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -122,29 +123,77 @@ public class BatchRepository {
     return em.find(BatchItem.class, BatchItem.id(batchId, index));
   }
 
-  /** How many of the batch's items ended at or after {@code since}. */
+  /**
+   * How many of the batch's items ended at or after {@code since}: recorded so, or (as {@link
+   * #counts} has it) still recorded RUNNING while their job succeeded then. One statement.
+   */
   public long countEndedSince(String batchId, Instant since) {
     return em.createQuery(
-            "SELECT COUNT(i) FROM BatchItem i WHERE i.batchId = :batch AND i.finishedAt >= :since",
+            "SELECT COUNT(i) FROM BatchItem i WHERE i.batchId = :batch AND (i.finishedAt >= :since"
+                + " OR (i.state = :running AND i.jobId IN (SELECT j.id FROM Job j"
+                + " WHERE j.state = :succeeded AND j.finishedAt >= :since)))",
             Long.class)
         .setParameter("batch", batchId)
         .setParameter("since", since)
+        .setParameter("running", BatchItem.State.RUNNING)
+        .setParameter("succeeded", JobState.SUCCEEDED)
         .getSingleResult();
   }
 
-  /** How many of the batch's items are in each state. */
+  /**
+   * How many of the batch's items are in each state, as they stand now. An item stays recorded
+   * RUNNING after its job ended until it is recorded (a success when its chunk commits, every
+   * {@code checkpointEvery} items; a failure at once), so an item counts by its job's end as soon
+   * as that is stored: see {@link #counted}. One statement, so one consistent reading of both
+   * tables, whatever commits meanwhile.
+   */
   public Map<BatchItem.State, Long> counts(String batchId) {
     Map<BatchItem.State, Long> counts = new EnumMap<>(BatchItem.State.class);
     for (BatchItem.State state : BatchItem.State.values()) {
       counts.put(state, 0L);
     }
-    em.createQuery(
-            "SELECT i.state, COUNT(i) FROM BatchItem i WHERE i.batchId = :batch GROUP BY i.state",
-            Object[].class)
-        .setParameter("batch", batchId)
-        .getResultList()
-        .forEach(row -> counts.put((BatchItem.State) row[0], (Long) row[1]));
+    List<?> rows =
+        em.createNativeQuery(
+                "SELECT i.state, j.state, COUNT(*) FROM batch_item i"
+                    + " LEFT JOIN job j ON j.id = i.job_id AND i.state = 'RUNNING'"
+                    + " WHERE i.batch_id = ?1 GROUP BY i.state, j.state")
+            .setParameter(1, batchId)
+            .getResultList();
+    for (Object row : rows) {
+      Object[] columns = (Object[]) row;
+      BatchItem.State recorded = BatchItem.State.valueOf((String) columns[0]);
+      JobState job = columns[1] == null ? null : JobState.valueOf((String) columns[1]);
+      counts.merge(counted(recorded, job), ((Number) columns[2]).longValue(), Long::sum);
+    }
     return counts;
+  }
+
+  /**
+   * The state an item counts in, from its recorded state and (for a RUNNING one) its job's state. A
+   * RUNNING item whose job succeeded counts as SUCCEEDED: the job's success is final and the
+   * processor passes it on unchanged. One whose job ended otherwise counts as left (PENDING) until
+   * the processor records it, at once: SKIPPED or FAILED then, or PENDING again if a stop cancelled
+   * it; after a crash it stays so, and runs again on restart. Only an item whose job is queued,
+   * starting or running (or was deleted, which the processor records at once) counts as RUNNING.
+   */
+  static BatchItem.State counted(BatchItem.State recorded, JobState job) {
+    if (recorded != BatchItem.State.RUNNING || job == null) {
+      return recorded;
+    }
+    if (job == JobState.SUCCEEDED) {
+      return BatchItem.State.SUCCEEDED;
+    }
+    return job.isFinished() ? BatchItem.State.PENDING : BatchItem.State.RUNNING;
+  }
+
+  /**
+   * Tells the observers of {@link BatchProgressed} of an item whose job the processor saw end, at
+   * once: outside the chunk's transaction (which records the item only when it commits), so the
+   * transactional observers hear it now.
+   */
+  @Transactional(Transactional.TxType.NOT_SUPPORTED)
+  public void itemJobEnded(String batchId, List<BatchItem.State> ended) {
+    progress.fire(new BatchProgressed(batchId, ended));
   }
 
   /**

@@ -69,6 +69,12 @@ public class ItemRunner {
     }
   }
 
+  /** Whether the job has succeeded already, read fresh. */
+  boolean hasSucceeded(String jobId) {
+    Outcome now = itemJobs.outcome(jobId);
+    return now != null && now.state() == JobState.SUCCEEDED;
+  }
+
   /**
    * Waits for the job to end for good, at most {@link #waitLimit}: a job that has not ended by then
    * counts as FAILED for the item.

@@ -10,7 +10,10 @@ import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
-/** Batch items that ended on this node, by how they ended, counted once their result commits. */
+/**
+ * Batch items that ended on this node, by how they ended, each counted once when it ended: a
+ * success when the processor saw its job succeed, a failure when it was recorded.
+ */
 @ApplicationScoped
 public class BatchMetrics {
 

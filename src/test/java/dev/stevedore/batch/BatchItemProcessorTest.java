@@ -44,6 +44,10 @@ class BatchItemProcessorTest {
 
     assertEquals(result(2, BatchItem.State.SUCCEEDED, 0, "exited with code 0"), result);
     assertEquals(BatchItem.State.PENDING, store.item(id, 2).state(), "the writer records it");
+    assertEquals(
+        List.of(new BatchProgressed(id, List.of(BatchItem.State.SUCCEEDED))),
+        store.progressed,
+        "its end is told at once, not when the writer's chunk commits");
   }
 
   @Test
@@ -126,6 +130,10 @@ class BatchItemProcessorTest {
     Object result = processor(id).processItem(1);
 
     assertEquals(result(1, BatchItem.State.PENDING, null, "the batch was stopped"), result);
+    assertEquals(
+        List.of(new BatchProgressed(id, List.of())),
+        store.progressed,
+        "told at once, naming no ended item: it is left to run again");
   }
 
   @Test

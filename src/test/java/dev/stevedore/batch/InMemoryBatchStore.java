@@ -114,6 +114,11 @@ class InMemoryBatchStore extends BatchRepository {
   }
 
   @Override
+  public synchronized void itemJobEnded(String batchId, List<BatchItem.State> ended) {
+    progressed.add(new BatchProgressed(batchId, ended));
+  }
+
+  @Override
   public synchronized BatchItem.State itemFailed(
       String batchId, int index, int maxFailedItems, Integer exitCode, String reason) {
     long failedBefore =

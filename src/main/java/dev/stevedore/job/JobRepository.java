@@ -168,6 +168,35 @@ public class JobRepository {
     return full;
   }
 
+  /** Jobs per state, of one tenant or (with none) of all. */
+  public Map<JobState, Long> countByState(Optional<String> tenant) {
+    Map<JobState, Long> counts = new java.util.EnumMap<>(JobState.class);
+    for (JobState state : JobState.values()) {
+      counts.put(state, 0L);
+    }
+    TypedQuery<Object[]> query =
+        em.createQuery(
+            "SELECT j.state, COUNT(j) FROM Job j"
+                + (tenant.isPresent() ? " WHERE j.tenantId = :tenant" : "")
+                + " GROUP BY j.state",
+            Object[].class);
+    tenant.ifPresent(t -> query.setParameter("tenant", t));
+    query.getResultList().forEach(row -> counts.put((JobState) row[0], (Long) row[1]));
+    return counts;
+  }
+
+  /** When and how the jobs that ended since {@code since} ended, of one tenant or of all. */
+  public List<Object[]> endedSince(Optional<String> tenant, Instant since) {
+    TypedQuery<Object[]> query =
+        em.createQuery(
+                "SELECT j.finishedAt, j.state FROM Job j WHERE j.finishedAt >= :since"
+                    + (tenant.isPresent() ? " AND j.tenantId = :tenant" : ""),
+                Object[].class)
+            .setParameter("since", since);
+    tenant.ifPresent(t -> query.setParameter("tenant", t));
+    return query.getResultList();
+  }
+
   /** Running slots held per tenant, over all nodes: see {@link #countActive}. */
   public Map<String, Long> activeByTenant() {
     Map<String, Long> counts = new java.util.HashMap<>();

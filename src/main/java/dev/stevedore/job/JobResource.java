@@ -207,6 +207,9 @@ public class JobResource {
               schema = @Schema(type = SchemaType.STRING))
           @QueryParam("cursor")
           PageCursor cursor,
+      @Parameter(description = "Only this tenant's jobs (administrators; others see only theirs)")
+          @QueryParam("tenant")
+          String tenant,
       @Parameter(
               description =
                   "summary (the default: the spec without command, prompt, env, secrets and"
@@ -223,7 +226,7 @@ public class JobResource {
     }
     return jobs.list(
         new JobQuery(
-            Optional.empty(),
+            Optional.ofNullable(tenant),
             states,
             name,
             namePrefix,
@@ -231,6 +234,19 @@ public class JobResource {
             cursor == null ? null : cursor.after(),
             limit),
         view);
+  }
+
+  @GET
+  @Path("stats")
+  @Operation(
+      summary = "Jobs by state, and those ended per minute over the last hour",
+      description = "The caller's tenant's jobs (every tenant's for an administrator).")
+  @APIResponse(
+      responseCode = "200",
+      description = "The counts",
+      content = @Content(schema = @Schema(implementation = JobStats.class)))
+  public JobStats stats() {
+    return jobs.stats();
   }
 
   @GET

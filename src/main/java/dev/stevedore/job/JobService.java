@@ -263,11 +263,46 @@ public class JobService {
     FULL
   }
 
+  /** The caller's jobs by state, and those ended per minute over the last hour. */
+  @Transactional(dontRollbackOn = DomainException.class)
+  public JobStats stats() {
+    java.util.Optional<String> scope = caller.tenantScope();
+    Instant now = Instant.now();
+    Instant first = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minusSeconds(59 * 60);
+    long[][] perMinute = new long[60][3];
+    long failed = 0;
+    for (Object[] row : repository.endedSince(scope, first)) {
+      Instant at = (Instant) row[0];
+      JobState state = (JobState) row[1];
+      int minute = (int) java.time.Duration.between(first, at).toMinutes();
+      if (minute < 0 || minute >= 60) {
+        continue;
+      }
+      switch (state) {
+        case SUCCEEDED -> perMinute[minute][0]++;
+        case FAILED, TIMED_OUT -> {
+          perMinute[minute][1]++;
+          failed++;
+        }
+        case CANCELLED -> perMinute[minute][2]++;
+        default -> {}
+      }
+    }
+    List<JobStats.Minute> minutes = new java.util.ArrayList<>(60);
+    for (int i = 0; i < 60; i++) {
+      minutes.add(
+          new JobStats.Minute(
+              first.plusSeconds(60L * i), perMinute[i][0], perMinute[i][1], perMinute[i][2]));
+    }
+    return new JobStats(repository.countByState(scope), failed, minutes);
+  }
+
   @Transactional(dontRollbackOn = DomainException.class)
   public JobPage list(JobQuery request, ListView view) {
+    // An administrator may narrow the list to one tenant; anyone else sees only their own.
     JobQuery query =
         new JobQuery(
-            caller.tenantScope(),
+            caller.tenantScope().or(request::tenant),
             request.states(),
             request.name(),
             request.namePrefix(),

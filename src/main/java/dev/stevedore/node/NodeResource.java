@@ -38,4 +38,19 @@ public class NodeResource {
   public NodeStatus status() {
     return sampler.status();
   }
+
+  @GET
+  @jakarta.ws.rs.Path("history")
+  @Operation(
+      summary = "This node's samples of the last hour",
+      description =
+          "CPU load, memory, free disk and job counts as sampled every few seconds, oldest first;"
+              + " kept in memory, so a restarted node starts a new hour.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The samples",
+      content = @Content(schema = @Schema(implementation = NodeHistory.class)))
+  public NodeHistory history() {
+    return sampler.history();
+  }
 }

@@ -60,6 +60,9 @@ public class NodeSampler {
   private long previousTickNanos;
   private volatile Sample latest;
 
+  /** The last hour's samples, oldest first; guarded by itself. */
+  private final java.util.ArrayDeque<NodeHistory.Point> history = new java.util.ArrayDeque<>();
+
   /** One sampling of everything that is not read live. */
   private record Sample(
       Instant at,
@@ -155,6 +158,30 @@ public class NodeSampler {
       memory = system.getHardware().getMemory();
     }
     latest = sample();
+    NodeStatus now = status();
+    NodeHistory.Point point =
+        new NodeHistory.Point(
+            now.sampledAt(),
+            now.cpu().load1(),
+            now.memory().totalBytes() - now.memory().availableBytes(),
+            now.memory().totalBytes(),
+            now.disk().freeBytes(),
+            now.jobs().running(),
+            now.jobs().queued());
+    synchronized (history) {
+      history.addLast(point);
+      Instant hourAgo = point.at().minus(Duration.ofHours(1));
+      while (history.peekFirst().at().isBefore(hourAgo)) {
+        history.removeFirst();
+      }
+    }
+  }
+
+  /** The samples of the last hour, oldest first. */
+  public NodeHistory history() {
+    synchronized (history) {
+      return new NodeHistory(node.name(), intervalSeconds, List.copyOf(history));
+    }
   }
 
   private Sample sample() {

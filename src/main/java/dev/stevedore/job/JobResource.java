@@ -257,9 +257,38 @@ public class JobResource {
       description = "The job",
       content = @Content(schema = @Schema(implementation = JobView.class)))
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public JobView get(@PathParam("id") JobId id) {
-    return jobs.get(id);
+  public JobView get(
+      @PathParam("id") JobId id,
+      @Parameter(
+              description =
+                  "Answer once the job has ended for good, or when this has passed: 30s, 2m,"
+                      + " 500ms or seconds; at most 60s")
+          @QueryParam("wait")
+          String wait) {
+    return wait == null ? jobs.get(id) : jobs.awaitEnd(id, waitOf(wait));
   }
+
+  /** A wait as the API takes it: 30s, 2m, 500ms or plain seconds, at most a minute. */
+  static java.time.Duration waitOf(String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([0-9]{1,6})(ms|s|m)?").matcher(text.trim());
+    if (!m.matches()) {
+      throw InvalidInputException.forField("wait", "must be like 30s, 2m, 500ms or 30");
+    }
+    long amount = Long.parseLong(m.group(1));
+    java.time.Duration wait =
+        switch (m.group(2) == null ? "s" : m.group(2)) {
+          case "ms" -> java.time.Duration.ofMillis(amount);
+          case "m" -> java.time.Duration.ofMinutes(amount);
+          default -> java.time.Duration.ofSeconds(amount);
+        };
+    if (wait.compareTo(MAX_WAIT) > 0) {
+      throw InvalidInputException.forField("wait", "must be at most 60s");
+    }
+    return wait;
+  }
+
+  private static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(60);
 
   @POST
   @RolesAllowed(Role.SUBMITTER_NAME)
@@ -364,15 +393,25 @@ public class JobResource {
 
   @GET
   @Path("{id}/logs")
-  @Produces(MediaType.TEXT_PLAIN)
-  @Operation(summary = "The job's stored output", description = "stdout and stderr, line by line.")
+  @Produces({MediaType.TEXT_PLAIN, MediaType.SERVER_SENT_EVENTS})
+  @Operation(
+      summary = "The job's stored output, or its output as it comes",
+      description =
+          "stdout and stderr, line by line. With follow=true: the current attempt's stored lines,"
+              + " then each new line as it is written, until the job has ended for good; as"
+              + " text/plain, or as text/event-stream (one 'line' event per line, then an 'end'"
+              + " event) when asked with Accept.")
   @APIResponse(
       responseCode = "200",
       description = "The lines, oldest first",
-      content =
-          @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING)))
+      content = {
+        @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING)),
+        @Content(
+            mediaType = MediaType.SERVER_SENT_EVENTS,
+            schema = @Schema(type = SchemaType.STRING))
+      })
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public String logs(
+  public Response logs(
       @PathParam("id") JobId id,
       @Parameter(description = "Only the last N lines") @QueryParam("tail") Integer tail,
       @Parameter(description = "stdout, stderr or all") @QueryParam("stream") @DefaultValue("all")
@@ -382,11 +421,64 @@ public class JobResource {
       @Parameter(description = "Prefix each line with its time and stream")
           @QueryParam("timestamps")
           @DefaultValue("false")
-          boolean timestamps) {
+          boolean timestamps,
+      @Parameter(description = "Follow the output until the job ends")
+          @QueryParam("follow")
+          @DefaultValue("false")
+          boolean follow,
+      @HeaderParam("Accept") String accept) {
     if (tail != null && tail < 0) {
       throw InvalidInputException.forField("tail", "must not be negative");
     }
-    return jobs.logs(id, new JobLogs.Selection(attempt, stream, tail, timestamps));
+    if (!follow) {
+      return Response.ok(
+              jobs.logs(id, new JobLogs.Selection(attempt, stream, tail, timestamps)),
+              MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
+          .build();
+    }
+    if (tail != null || attempt != null) {
+      throw InvalidInputException.forField(
+          tail != null ? "tail" : "attempt", "is not taken with follow=true");
+    }
+    jobs.get(id); // a 404 before anything is streamed
+    boolean events = accept != null && accept.contains(MediaType.SERVER_SENT_EVENTS);
+    java.util.function.Function<dev.stevedore.logs.LogLine, String> format =
+        line -> {
+          if (stream != JobLogs.StreamFilter.ALL
+              && !stream.name().equalsIgnoreCase(line.stream())) {
+            return "";
+          }
+          String text =
+              timestamps ? line.time() + " " + line.stream() + " " + line.text() : line.text();
+          return events
+              ? "event: line\nid: "
+                  + line.attempt()
+                  + "-"
+                  + line.seq()
+                  + "\ndata: "
+                  + text.replace("\r", "")
+                  + "\n\n"
+              : text + "\n";
+        };
+    StreamingOutput body =
+        out -> {
+          jobs.follow(id, format, out);
+          if (events) {
+            JobView ended = jobs.get(id);
+            out.write(
+                ("event: end\ndata: {\"state\":\""
+                        + ended.state()
+                        + "\",\"exitCode\":"
+                        + ended.exitCode()
+                        + "}\n\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+          }
+        };
+    return Response.ok(
+            body, events ? MediaType.SERVER_SENT_EVENTS : MediaType.TEXT_PLAIN + ";charset=UTF-8")
+        .header("X-Accel-Buffering", "no")
+        .build();
   }
 
   private static Map<String, String> labelFilter(List<String> labels) {

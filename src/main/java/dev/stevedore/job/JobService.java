@@ -9,6 +9,7 @@ import dev.stevedore.core.LimitExceededException;
 import dev.stevedore.core.NotFoundException;
 import dev.stevedore.core.Role;
 import dev.stevedore.logs.JobLogs;
+import dev.stevedore.logs.LogLine;
 import dev.stevedore.rest.StrictJson;
 import dev.stevedore.rest.Violations;
 import dev.stevedore.security.Caller;
@@ -56,6 +57,8 @@ public class JobService {
   @Inject JobRepository repository;
   @Inject JobLifecycle lifecycle;
   @Inject JobLogs logs;
+  @Inject dev.stevedore.logs.LiveLogs live;
+  @Inject JobEnds ends;
   @Inject Workspaces workspaces;
   @Inject InputStager inputs;
   @Inject OutputArchive outputs;
@@ -399,6 +402,131 @@ public class JobService {
       throw outputsNotFound(id, "the job's files were removed at " + job.filesRemovedAt());
     }
     return job;
+  }
+
+  /**
+   * The job once it has ended for good, or as it stands when {@code wait} has passed. A job that
+   * ends on another node is seen within a second.
+   */
+  public JobView awaitEnd(JobId id, java.time.Duration wait) {
+    JobView now = get(id);
+    if (now.state().isFinished() || wait.isZero()) {
+      return now;
+    }
+    java.util.concurrent.CompletableFuture<Void> end = ends.of(id);
+    long giveUpAt = System.nanoTime() + wait.toNanos();
+    try {
+      while (true) {
+        long left = giveUpAt - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          end.get(Math.min(left, 1_000_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+          break;
+        } catch (java.util.concurrent.TimeoutException e) {
+          if (repository.find(id).map(j -> j.state().isFinished()).orElse(true)) {
+            break; // ended on another node, or deleted
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          break;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    } finally {
+      ends.forget(id, end);
+    }
+    return get(id);
+  }
+
+  /**
+   * Writes the job's output as it comes: the stored lines of its current attempt, then each new
+   * line (of this and later attempts) until the job has ended for good. A client that reads too
+   * slowly never holds up the job or anyone else: past a bounded queue its lines are read again
+   * from the stored log. {@code format} turns a line into what is written.
+   */
+  public void follow(
+      JobId id, java.util.function.Function<LogLine, String> format, java.io.OutputStream out)
+      throws java.io.IOException {
+    java.util.concurrent.CompletableFuture<Void> end = ends.of(id);
+    java.util.concurrent.BlockingQueue<LogLine> queue =
+        new java.util.concurrent.ArrayBlockingQueue<>(10_000);
+    java.util.concurrent.atomic.AtomicBoolean overflowed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    dev.stevedore.logs.LiveLogs.Follower follower =
+        line -> {
+          if (!queue.offer(line)) {
+            overflowed.set(true);
+          }
+        };
+    live.follow(id, follower);
+    try {
+      Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+      long[] last = {job.attempt(), 0}; // the attempt and seq written last
+      java.util.function.Consumer<LogLine> write =
+          line -> {
+            boolean newer =
+                line.attempt() > last[0] || (line.attempt() == last[0] && line.seq() > last[1]);
+            if (newer) {
+              try {
+                out.write(format.apply(line).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              last[0] = line.attempt();
+              last[1] = line.seq();
+            }
+          };
+      try {
+        logs.lines(id, job.attempt()).forEach(write);
+        out.flush();
+        long checked = System.nanoTime();
+        while (true) {
+          LogLine line = queue.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+          if (line != null) {
+            write.accept(line);
+            for (LogLine more; (more = queue.poll()) != null; ) {
+              write.accept(more);
+            }
+            out.flush();
+          }
+          if (overflowed.getAndSet(false)) {
+            catchUp(id, last, write);
+            out.flush();
+          }
+          boolean ended = end.isDone();
+          if (!ended && System.nanoTime() - checked > 2_000_000_000L) {
+            checked = System.nanoTime(); // it may end on another node, or be deleted
+            ended = repository.find(id).map(j -> j.state().isFinished()).orElse(true);
+          }
+          if (ended) {
+            for (LogLine more; (more = queue.poll()) != null; ) {
+              write.accept(more);
+            }
+            catchUp(id, last, write); // the stored log is whole once the job has ended
+            out.flush();
+            return;
+          }
+        }
+      } catch (java.io.UncheckedIOException gone) {
+        throw gone.getCause(); // the client went away
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      live.unfollow(id, follower);
+      ends.forget(id, end);
+    }
+  }
+
+  /** Writes the stored lines after the last one written, of its attempt and any later one. */
+  private void catchUp(JobId id, long[] last, java.util.function.Consumer<LogLine> write) {
+    int latest = repository.find(id).map(Job::attempt).orElse((int) last[0]);
+    for (int attempt = (int) last[0]; attempt <= latest; attempt++) {
+      logs.lines(id, attempt).forEach(write);
+    }
   }
 
   /** The stored output of one attempt (the latest when not given). */

@@ -1,17 +1,13 @@
 package dev.stevedore.batch;
 
 import dev.stevedore.core.LimitExceededException;
+import dev.stevedore.job.JobEnds;
 import dev.stevedore.job.JobState;
-import dev.stevedore.job.JobStateChanged;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,11 +27,10 @@ public class ItemRunner {
 
   @Inject BatchRepository store;
   @Inject ItemJobs itemJobs;
+  @Inject JobEnds ends;
 
   /** The outcome of an item whose job did not end within {@link #waitLimit}. */
   static final String NO_END = "no end within the batch's wait limit";
-
-  private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
 
   /**
    * How long an item's job is awaited at most: as long as the longest chunk transaction. A last
@@ -81,7 +76,7 @@ public class ItemRunner {
    */
   public Outcome awaitEnd(String jobId) {
     Instant giveUpAt = Instant.now().plus(waitLimit);
-    CompletableFuture<Void> ended = waiting.computeIfAbsent(jobId, k -> new CompletableFuture<>());
+    CompletableFuture<Void> ended = ends.of(jobId);
     try {
       while (true) {
         Outcome now = itemJobs.outcome(jobId);
@@ -105,16 +100,7 @@ public class ItemRunner {
       Thread.currentThread().interrupt();
       throw new ItemInterruptedException();
     } finally {
-      waiting.remove(jobId);
-    }
-  }
-
-  void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
-    if (change.terminal()) {
-      CompletableFuture<Void> ended = waiting.get(change.jobId().value());
-      if (ended != null) {
-        ended.complete(null);
-      }
+      ends.forget(jobId, ended);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.stevedore.dashboard;
 
+import dev.stevedore.rest.SecurityHeaders;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -48,11 +49,11 @@ public class DashboardServlet extends HttpServlet {
       }
       String extension = file.substring(file.lastIndexOf('.') + 1);
       response.setContentType(TYPES.get(extension));
+      SecurityHeaders.apply(response);
       response.setHeader("Content-Security-Policy", POLICY);
-      response.setHeader("X-Content-Type-Options", "nosniff");
-      response.setHeader("Referrer-Policy", "no-referrer");
       response.setHeader("X-Frame-Options", "DENY");
-      // The page changes with the server: always asked again, answered from the WAR.
+      // Not someone's data, unlike an API answer: kept, but asked again, as it changes with the
+      // server.
       response.setHeader("Cache-Control", "no-cache");
       in.transferTo(response.getOutputStream());
     }

@@ -16,16 +16,25 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class JobEnds {
 
-  private final Map<JobId, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+  /** By the job's id as text: callers that hold an id as stored need not parse it. */
+  private final Map<String, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
   /** A future completed when the job ends; {@link #forget} it when no longer waited for. */
   public CompletableFuture<Void> of(JobId job) {
+    return of(job.value());
+  }
+
+  public CompletableFuture<Void> of(String job) {
     CompletableFuture<Void> end = new CompletableFuture<>();
     waiting.computeIfAbsent(job, k -> ConcurrentHashMap.newKeySet()).add(end);
     return end;
   }
 
   public void forget(JobId job, CompletableFuture<Void> end) {
+    forget(job.value(), end);
+  }
+
+  public void forget(String job, CompletableFuture<Void> end) {
     waiting.computeIfPresent(
         job,
         (k, set) -> {
@@ -34,9 +43,10 @@ public class JobEnds {
         });
   }
 
-  void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
+  public void onStateChange(
+      @Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
     if (change.terminal()) {
-      Set<CompletableFuture<Void>> ends = waiting.remove(change.jobId());
+      Set<CompletableFuture<Void>> ends = waiting.remove(change.jobId().value());
       if (ends != null) {
         ends.forEach(end -> end.complete(null));
       }

@@ -145,7 +145,7 @@ public record SandboxFiles(Path work, Path in, Path out) {
     return new Listing(inContainer(relative), entries, truncated);
   }
 
-  /** Copies a regular file to {@code sink}; its size first, through {@code size}. */
+  /** Copies a regular file to {@code sink}; a link or anything but a file is refused. */
   public void readFile(String relative, OutputStream sink) throws IOException {
     Located at = locate(relative);
     try (SecureDirectoryStream<Path> parent = open(at.root, at.parents);

@@ -512,7 +512,7 @@ public class SandboxService {
     }
   }
 
-  /** How many of this node's sandboxes are ready, and execs run in them now: for the metrics. */
+  /** How many of this node's sandboxes are ready: for the metrics. */
   public int readyCount() {
     return (int) live.values().stream().filter(Live::ready).count();
   }

@@ -26,6 +26,7 @@ class BatchStepTest {
   private final RecordingEvent<BatchProgressed> progress = new RecordingEvent<>();
 
   {
+    runner.ends = new dev.stevedore.job.JobEnds();
     runner.store = store;
     runner.itemJobs = jobs;
   }

@@ -30,6 +30,7 @@ class ItemRunnerTest {
   {
     runner.store = store;
     runner.itemJobs = jobs;
+    runner.ends = new dev.stevedore.job.JobEnds();
   }
 
   private static String job(int index, int run) {
@@ -101,7 +102,7 @@ class ItemRunnerTest {
 
     ItemRunner.Outcome end = new ItemRunner.Outcome(JobState.SUCCEEDED, 0, "exited with code 0");
     now.set(end);
-    runner.onStateChange(terminal(JobState.SUCCEEDED));
+    runner.ends.onStateChange(terminal(JobState.SUCCEEDED));
 
     // Sooner than the wait's fallback poll (5 s) would see it.
     await().atMost(Duration.ofSeconds(4)).until(waiting::isDone);

@@ -11,6 +11,7 @@ class ItemRunnerWaitLimitTest {
 
   private static ItemRunner runnerSeeing(ItemRunner.Outcome outcome) {
     ItemRunner runner = new ItemRunner();
+    runner.ends = new dev.stevedore.job.JobEnds();
     runner.itemJobs =
         new ItemJobs() {
           @Override

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
 ./mvnw -B -ntp -q -DskipTests package liberty:create@run liberty:deploy@run
 
-wlp=$PWD/target/liberty/wlp
+wlp=$PWD/server/target/liberty/wlp
 baseline=footprint-baseline
 data=$(mktemp -d)
 node=footprint-bench-$$
@@ -26,7 +26,7 @@ rm -rf "$wlp/usr/servers/$baseline"
   echo '  <mpMetrics authentication="false"/>'
   echo '</server>'
 } >"$wlp/usr/servers/$baseline/server.xml"
-cp liberty-config/jvm.options "$wlp/usr/servers/$baseline/"
+cp server/liberty-config/jvm.options "$wlp/usr/servers/$baseline/"
 
 export STEVEDORE_DATA_DIR=$data STEVEDORE_NODE_NAME=$node STEVEDORE_ADMIN_KEY=$key \
   STEVEDORE_HTTP_PORT=$port STEVEDORE_HTTPS_PORT=$((port + 363)) \

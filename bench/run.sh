@@ -11,7 +11,7 @@ scripts/setup-debian.sh
 ./mvnw -B -ntp -q -DskipTests package liberty:create@run liberty:deploy@run
 
 data=$(mktemp -d)
-server=target/liberty/wlp/bin/server
+server=server/target/liberty/wlp/bin/server
 key=sdk_bench_$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 # The benchmark polls far faster than the default per-key rate limit allows: lift it, and the
 # tenant's running quota, so that only max-concurrent bounds the jobs. Sandboxes hold running

@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
 export STEVEDORE_DATA_DIR=${STEVEDORE_DATA_DIR:-$PWD/data}
 ./mvnw -B -ntp -DskipTests package liberty:create@run liberty:deploy@run "$@"
-exec target/liberty/wlp/bin/server run stevedore
+exec server/target/liberty/wlp/bin/server run stevedore

@@ -45,7 +45,7 @@ class CrashRecoveryIT {
             .getString("id");
     // A job that ends while the server is down.
     String endsWhileDown =
-        submit(Api.shellJob("sleep 2; echo made > /workspace/out/made.txt; echo bye; exit 5"))
+        submit(Api.shellJob("sleep 6; echo made > /workspace/out/made.txt; echo bye; exit 5"))
             .getString("id");
     awaitState(longRunning, Duration.ofSeconds(30), "RUNNING");
     awaitState(endsWhileDown, Duration.ofSeconds(30), "RUNNING");
@@ -54,12 +54,16 @@ class CrashRecoveryIT {
     Map<String, String> serverLabels = onlyContainer(longRunning).getLabels();
 
     Server.kill();
-    String orphan = startOrphanContainer(serverLabels);
-    Engine.docker()
-        .waitContainerCmd("stevedore-" + endsWhileDown + "-1")
-        .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())
-        .awaitStatusCode();
-    Server.start();
+    String orphan;
+    try {
+      orphan = startOrphanContainer(serverLabels);
+      Engine.docker()
+          .waitContainerCmd("stevedore-" + endsWhileDown + "-1")
+          .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())
+          .awaitStatusCode();
+    } finally {
+      Server.start(); // also when the above fails: the tests after this one need the server
+    }
 
     // Adopted: the same container, not a second one.
     JsonObject whileRunning = Api.job(longRunning);

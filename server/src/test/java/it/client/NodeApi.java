@@ -7,7 +7,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@link NodeResource} as a client calls it (see {@link JobsApi} for why it is declared again). */
+/**
+ * {@link NodeResource} as a client calls it, in the application's own types. A client proxy needs
+ * an interface and the resource is a class, so its route is declared again here; {@link
+ * Clients#assertMirrors} checks that it is the resource's.
+ */
 @Path("/node")
 @Produces(MediaType.APPLICATION_JSON)
 public interface NodeApi {

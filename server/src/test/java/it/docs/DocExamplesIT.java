@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -43,8 +45,11 @@ import org.junit.jupiter.api.TestFactory;
  * where the README reads it from); the working directory, fresh for each document under {@code
  * target/doc-examples/}, holds {@code data.csv}, {@code main.py} and a {@code project/} directory;
  * it is also {@code HOME}, so no file of the machine's user (a {@code .curlrc}) takes part; {@code
- * STEVEDORE_URL} names the test server, and {@code cli/target} is on the {@code PATH} once the
- * command-line tool's launcher {@code cli/target/stevedore} is built.
+ * STEVEDORE_URL} names the test server for the command-line tool, whose launcher {@code
+ * bin/stevedore} is on the {@code PATH} (it runs the jar the build made in {@code cli/target/});
+ * {@code STEVEDORE_KEY} is left for the documents to set, as a reader must. The tenant the README
+ * makes, {@code data-team}, is the one name changed (to {@code data-team-<run>}): no API call
+ * removes a tenant, and a second run on the same database would find it taken.
  *
  * <p>The convention the documents follow:
  *
@@ -60,7 +65,7 @@ import org.junit.jupiter.api.TestFactory;
 class DocExamplesIT {
 
   private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(90);
-  private static final Path CLI_LAUNCHER = Path.of("../cli/target/stevedore");
+  private static final Path CLI_LAUNCHER = Path.of("../bin/stevedore");
 
   /** What the documents' examples read from the reader's directory. */
   private static final Map<String, String> FILES =
@@ -70,6 +75,11 @@ class DocExamplesIT {
           "main.py", "print('hello from main.py')\n",
           "project/README", "a project\n",
           "project/src/app.py", "print('app')\n");
+
+  /** Names the examples make that no API call removes: each run makes its own. */
+  private static final List<String> FRESH_NAMES = List.of("data-team");
+
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
   private static final Set<String> poolsBefore = new HashSet<>();
   private static final Set<String> sandboxesBefore = new HashSet<>();
@@ -145,9 +155,18 @@ class DocExamplesIT {
                           failedAt[0] == 0,
                           () -> "skipped: the block at " + name + ":" + failedAt[0] + " failed");
                       failedAt[0] = block.line();
-                      run(shell, block, block.code().replace("localhost:9080", hostAndPort));
+                      run(shell, block, asRun(block.code(), hostAndPort));
                       failedAt[0] = 0;
                     }));
+  }
+
+  /** The block's code with the test server for {@code localhost:9080}, and fresh names. */
+  private static String asRun(String code, String hostAndPort) {
+    String run = code.replace("localhost:9080", hostAndPort);
+    for (String name : FRESH_NAMES) {
+      run = run.replaceAll("\\b" + Pattern.quote(name) + "\\b", name + "-" + RUN);
+    }
+    return run;
   }
 
   private static void run(ShellSession shell, ShellBlock block, String code) throws Exception {

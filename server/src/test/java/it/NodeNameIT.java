@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import it.support.Api;
+import it.support.Database;
 import it.support.Ready;
 import it.support.Server;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,32 +27,13 @@ class NodeNameIT {
     Ready.application();
   }
 
-  private static Connection database() throws SQLException {
-    return DriverManager.getConnection(
-        System.getProperty("stevedore.db.url"),
-        System.getProperty("stevedore.db.user"),
-        System.getProperty("stevedore.db.password"));
-  }
-
-  private static void execute(String sql, Object... values) {
-    try (Connection connection = database();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < values.length; i++) {
-        statement.setObject(i + 1, values[i]);
-      }
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Test
   void aServerWhoseNodeNameALiveServerHoldsRefusesToStart() {
     String node = json(Api.get("/api/v1/node")).getString("node");
     Server.stop(); // a clean stop gives the name back
     String other = UUID.randomUUID().toString();
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    execute(
+    Database.execute(
         "INSERT INTO node (name, instance_id, started_at, heartbeat_at) VALUES (?, ?, ?, ?)",
         node,
         other,
@@ -64,7 +42,7 @@ class NodeNameIT {
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
     heartbeat.scheduleWithFixedDelay(
         () ->
-            execute(
+            Database.execute(
                 "UPDATE node SET heartbeat_at = ? WHERE name = ?",
                 OffsetDateTime.now(ZoneOffset.UTC),
                 node),
@@ -80,7 +58,7 @@ class NodeNameIT {
     } finally {
       heartbeat.shutdownNow();
       Server.stop();
-      execute("DELETE FROM node WHERE name = ? AND instance_id = ?", node, other);
+      Database.execute("DELETE FROM node WHERE name = ? AND instance_id = ?", node, other);
       Server.start();
     }
     assertEquals(node, json(Api.get("/api/v1/node")).getString("node"));

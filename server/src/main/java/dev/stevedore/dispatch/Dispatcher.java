@@ -1,6 +1,7 @@
 package dev.stevedore.dispatch;
 
 import dev.stevedore.core.JobId;
+import dev.stevedore.core.NodeDrain;
 import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.core.Schedules;
 import dev.stevedore.job.JobLifecycle;
@@ -48,6 +49,7 @@ public class Dispatcher {
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
   @Inject JobRepository repository;
+  @Inject NodeDrain drain;
   @Inject JobLifecycle lifecycle;
   @Inject JobRunner runner;
   @Inject ContainerRuntime runtime;
@@ -166,6 +168,10 @@ public class Dispatcher {
     synchronized (passLock) {
       passRequested.set(false);
       try {
+        if (drain.isDraining()) {
+          queueStatus.freeSlots(0); // an operator drains this node: it claims nothing new
+          return;
+        }
         int free = maxConcurrent - running.get();
         queueStatus.freeSlots(Math.max(free, 0));
         if (free <= 0) {

@@ -1,12 +1,16 @@
 package dev.stevedore.node;
 
+import dev.stevedore.core.NodeDrain;
 import dev.stevedore.core.Schedules;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -21,7 +25,18 @@ public class NodeRegistry {
 
   private static final Logger LOG = Logger.getLogger(NodeRegistry.class.getName());
 
+  /** The server's version, written into the build's version.properties. */
+  static final String VERSION = readVersion();
+
   @Inject NodeRepository nodes;
+
+  @Inject NodeSampler sampler;
+
+  @Inject NodeDrain drain;
+
+  @Inject
+  @ConfigProperty(name = "stevedore.node.advertised-url")
+  Optional<String> advertisedUrl;
 
   @Inject Schedules schedules;
 
@@ -87,7 +102,9 @@ public class NodeRegistry {
 
   private void beat() {
     try {
-      if (!nodes.beat(name, instanceId) && !lost) {
+      Optional<Boolean> draining = nodes.beat(name, instanceId, report());
+      draining.ifPresent(drain::set);
+      if (draining.isEmpty() && !lost) {
         lost = true;
         LOG.severe(
             "Node name "
@@ -100,12 +117,44 @@ public class NodeRegistry {
     }
   }
 
+  /** What this node reports with its heartbeat; what is not sampled yet stays empty. */
+  private NodeReport report() {
+    try {
+      NodeStatus status = sampler.status();
+      return new NodeReport(
+          advertisedUrl.orElse(null),
+          status.engine().id(),
+          VERSION,
+          status.jobs().maxConcurrent(),
+          status.jobs().running(),
+          status.cpu().load1(),
+          status.cpu().load5(),
+          status.cpu().load15(),
+          status.disk().freeBytes());
+    } catch (RuntimeException notSampledYet) {
+      return new NodeReport(
+          advertisedUrl.orElse(null), null, VERSION, 0, 0, null, null, null, null);
+    }
+  }
+
   /** Inserts or takes over the row; false if another server changed it meanwhile. */
   private boolean take(String nodeName, Optional<NodeClaim.Holder> held) {
     if (held.isEmpty() || nodes.find(nodeName).isEmpty()) {
       return nodes.insert(nodeName, instanceId);
     }
     return nodes.takeOver(nodeName, held.get().instanceId(), instanceId);
+  }
+
+  private static String readVersion() {
+    Properties properties = new Properties();
+    try (InputStream in = NodeRegistry.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        properties.load(in);
+      }
+    } catch (IOException e) {
+      LOG.fine(() -> "No version.properties: " + e);
+    }
+    return properties.getProperty("version", "unknown");
   }
 
   private static void sleep(Duration duration) {

@@ -6,8 +6,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -87,19 +91,97 @@ public class NodeRepository {
     }
   }
 
-  /** Records a heartbeat; false if {@code instanceId} no longer holds the name. */
-  public boolean beat(String name, String instanceId) {
+  /**
+   * Records a heartbeat with what the node reports, and answers whether an operator drains it;
+   * empty if {@code instanceId} no longer holds the name.
+   */
+  public Optional<Boolean> beat(String name, String instanceId, NodeReport report) {
     try (Connection connection = connection();
         PreparedStatement update =
             connection.prepareStatement(
-                "UPDATE node SET heartbeat_at = ? WHERE name = ? AND instance_id = ?")) {
+                "UPDATE node SET heartbeat_at = ?, advertised_url = ?, engine_id = ?, version = ?,"
+                    + " slots = ?, running = ?, load1 = ?, load5 = ?, load15 = ?,"
+                    + " disk_free_bytes = ? WHERE name = ? AND instance_id = ?");
+        PreparedStatement draining =
+            connection.prepareStatement("SELECT draining FROM node WHERE name = ?")) {
       update.setObject(1, now());
-      update.setString(2, name);
-      update.setString(3, instanceId);
-      return update.executeUpdate() > 0;
+      update.setString(2, report.advertisedUrl());
+      update.setString(3, report.engineId());
+      update.setString(4, report.version());
+      update.setInt(5, report.slots());
+      update.setInt(6, report.running());
+      update.setObject(7, report.load1(), Types.DOUBLE);
+      update.setObject(8, report.load5(), Types.DOUBLE);
+      update.setObject(9, report.load15(), Types.DOUBLE);
+      update.setObject(10, report.diskFreeBytes(), Types.BIGINT);
+      update.setString(11, name);
+      update.setString(12, instanceId);
+      if (update.executeUpdate() == 0) {
+        return Optional.empty();
+      }
+      draining.setString(1, name);
+      try (ResultSet row = draining.executeQuery()) {
+        return Optional.of(row.next() && row.getBoolean(1));
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /** Every node's row, by name. */
+  public List<NodeRow> all() {
+    try (Connection connection = connection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT name, started_at, heartbeat_at, advertised_url, engine_id, version, slots,"
+                    + " running, load1, load5, load15, disk_free_bytes, draining FROM node"
+                    + " ORDER BY name");
+        ResultSet row = select.executeQuery()) {
+      List<NodeRow> rows = new ArrayList<>();
+      while (row.next()) {
+        rows.add(
+            new NodeRow(
+                row.getString(1),
+                row.getObject(2, OffsetDateTime.class).toInstant(),
+                row.getObject(3, OffsetDateTime.class).toInstant(),
+                new NodeReport(
+                    row.getString(4),
+                    row.getString(5),
+                    row.getString(6),
+                    row.getInt(7),
+                    row.getInt(8),
+                    nullable(row, 9),
+                    nullable(row, 10),
+                    nullable(row, 11),
+                    row.getObject(12) == null ? null : row.getLong(12)),
+                row.getBoolean(13)));
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the nodes", e);
+    }
+  }
+
+  /** Sets whether the node drains; false if there is no such node. */
+  public boolean drain(String name, boolean draining) {
+    try (Connection connection = connection();
+        PreparedStatement update =
+            connection.prepareStatement("UPDATE node SET draining = ? WHERE name = ?")) {
+      update.setBoolean(1, draining);
+      update.setString(2, name);
+      return update.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot change node " + name, e);
+    }
+  }
+
+  /** A node's row: its heartbeat, its last report and whether it drains. */
+  public record NodeRow(
+      String name, Instant startedAt, Instant heartbeatAt, NodeReport report, boolean draining) {}
+
+  private static Double nullable(ResultSet row, int column) throws SQLException {
+    double value = row.getDouble(column);
+    return row.wasNull() ? null : value;
   }
 
   /** Deletes the name's row if {@code instanceId} holds it. */

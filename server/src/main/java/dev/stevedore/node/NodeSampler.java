@@ -229,7 +229,8 @@ public class NodeSampler {
           info.storageDriver(),
           info.containersRunning(),
           info.images(),
-          null);
+          null,
+          info.id());
     } catch (RuntimeException e) {
       return new NodeStatus.Engine(
           false,
@@ -239,7 +240,8 @@ public class NodeSampler {
           null,
           null,
           null,
-          LogText.escape(String.valueOf(e.getMessage())));
+          LogText.escape(String.valueOf(e.getMessage())),
+          null);
     }
   }
 

@@ -55,7 +55,9 @@ public record NodeStatus(
       String storageDriver,
       Integer containersRunning,
       Integer images,
-      @Schema(description = "Why the engine could not be read, when it could not") String error) {}
+      @Schema(description = "Why the engine could not be read, when it could not") String error,
+      @Schema(description = "The engine's own id: nodes with the same one share an engine")
+          String id) {}
 
   @Schema(name = "NodeJobs", description = "Job counts")
   public record Jobs(

@@ -2,8 +2,12 @@ package dev.stevedore.runtime;
 
 import java.util.Set;
 
-/** What the engine says of itself, and how much it holds now. */
+/**
+ * What the engine says of itself, and how much it holds now. {@code id} is the engine's own id:
+ * nodes that see the same one share an engine.
+ */
 public record EngineInfo(
+    String id,
     String endpoint,
     String version,
     String apiVersion,

@@ -226,7 +226,15 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
     enter("info", "");
     int running = (int) containers.values().stream().filter(c -> c.state == State.RUNNING).count();
     return new EngineInfo(
-        "memory:", "test", "test", "linux", Set.of("runc"), "memory", running, images.size());
+        "memory-engine",
+        "memory:",
+        "test",
+        "test",
+        "linux",
+        Set.of("runc"),
+        "memory",
+        running,
+        images.size());
   }
 
   @Override

@@ -11,6 +11,7 @@ class SandboxPolicyTest {
 
   private static EngineInfo engineWith(String... runtimes) {
     return new EngineInfo(
+        "engine-1",
         "unix:///var/run/docker.sock",
         "20.10",
         "1.41",

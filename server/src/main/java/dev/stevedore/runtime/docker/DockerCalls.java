@@ -90,6 +90,7 @@ class DockerCalls {
     Version version = call("read the engine version", () -> clients.control().versionCmd().exec());
     Info info = call("read the engine's facts", () -> clients.control().infoCmd().exec());
     return new EngineInfo(
+        info.getId(),
         clients.host(),
         version.getVersion(),
         version.getApiVersion(),

@@ -30,15 +30,15 @@ class NodeNameIT {
   @Test
   void aServerWhoseNodeNameALiveServerHoldsRefusesToStart() {
     String node = json(Api.get("/api/v1/node")).getString("node");
-    Server.stop(); // a clean stop gives the name back
+    Server.stop(); // a clean stop gives the name back (its row stays, released)
     String other = UUID.randomUUID().toString();
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     Database.execute(
-        "INSERT INTO node (name, instance_id, started_at, heartbeat_at) VALUES (?, ?, ?, ?)",
-        node,
+        "UPDATE node SET instance_id = ?, started_at = ?, heartbeat_at = ? WHERE name = ?",
         other,
         now,
-        now);
+        now,
+        node);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
     heartbeat.scheduleWithFixedDelay(
         () ->

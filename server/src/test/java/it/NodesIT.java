@@ -116,4 +116,59 @@ class NodesIT {
     assertEquals(404, Api.post("/api/v1/nodes/no-such-node/drain", "").statusCode());
     assertEquals("UP", node(self).getString("state"));
   }
+
+  @Test
+  void theJobsOfALostNodeRunAgainAsNewAttempts() {
+    // A job held back by its tenant's quota, then made to look RUNNING on a node that stopped
+    // answering an hour ago.
+    String tenant = "lost-" + UUID.randomUUID().toString().substring(0, 8);
+    assertEquals(
+        201,
+        Api.post("/api/v1/tenants", "{\"id\":\"" + tenant + "\",\"maxRunning\":0}").statusCode());
+    String key =
+        json(Api.post(
+                "/api/v1/keys",
+                "{\"name\":\"it-lost\",\"role\":\"submitter\",\"tenant\":\"" + tenant + "\"}"))
+            .getString("key");
+    String job =
+        json(Api.sendAs(
+                key,
+                HttpRequest.newBuilder(Api.uri("/api/v1/jobs"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Api.shellJob("echo again")))))
+            .getString("id");
+    String lost = "lost-node-" + UUID.randomUUID().toString().substring(0, 8);
+    OffsetDateTime anHourAgo = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+    Database.execute(
+        "INSERT INTO node (name, instance_id, started_at, heartbeat_at) VALUES (?, ?, ?, ?)",
+        lost,
+        UUID.randomUUID().toString(),
+        anHourAgo,
+        anHourAgo);
+    try {
+      Database.execute(
+          "UPDATE job SET state = 'RUNNING', node = ?, tenant_id = 'default', started_at = ?,"
+              + " version = version + 1 WHERE id = ?",
+          lost,
+          anHourAgo,
+          job);
+
+      JsonObject ended = Api.awaitEnd(job);
+
+      assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
+      assertEquals(2, ended.getInt("attempt"));
+      assertEquals(self, ended.getString("node"));
+      assertTrue(
+          ended.getJsonArray("history").stream()
+              .map(JsonObject.class::cast)
+              .anyMatch(
+                  h ->
+                      h.getString("reason", "").startsWith("node lost: " + lost)
+                          && h.getString("to").equals("QUEUED")),
+          ended.toString());
+      assertEquals("again\n", Api.logs(job));
+    } finally {
+      Database.execute("DELETE FROM node WHERE name = ?", lost);
+    }
+  }
 }

@@ -118,19 +118,19 @@ public class JobRunner {
       }
       runtime.start(container);
     } catch (ImageUnavailableException e) {
-      end(id, JobState.FAILED, null, e.getMessage());
+      end(id, attempt, JobState.FAILED, null, e.getMessage());
       return;
     } catch (ContainerRuntimeException e) {
-      notStarted(id, container, e);
+      notStarted(id, attempt, container, e);
       return;
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "Job " + id + " could not be started", e);
-      end(id, JobState.FAILED, null, "internal error; the server log has the details");
+      end(id, attempt, JobState.FAILED, null, "internal error; the server log has the details");
       removeQuietly(container);
       return;
     }
     if (!JobLifecycle.ifStillPossible(
-        () -> lifecycle.transition(id, JobState.RUNNING, "container started"))) {
+        () -> lifecycle.transition(id, attempt, JobState.RUNNING, "container started"))) {
       removeQuietly(container); // cancelled while it started
       return;
     }
@@ -159,7 +159,7 @@ public class JobRunner {
           runtime.start(container);
         }
         if (!JobLifecycle.ifStillPossible(
-            () -> lifecycle.transition(id, JobState.RUNNING, "container adopted"))) {
+            () -> lifecycle.transition(id, attempt, JobState.RUNNING, "container adopted"))) {
           removeQuietly(container);
           return;
         }
@@ -228,6 +228,7 @@ public class JobRunner {
           () ->
               lifecycle.interruptedByEngine(
                   id,
+                  attempt,
                   "interrupted by a Docker engine stop or restart (exit code "
                       + exit.exitCode()
                       + "); requeued as attempt "
@@ -237,23 +238,32 @@ public class JobRunner {
     }
     // A cancelled job gets here too: the cancel only stopped the container, so that its output
     // and outputs are kept. Its state stands (end() does not override it).
+    if (movedOn(id, attempt)) {
+      // This node was taken for lost meanwhile and the job runs again as a new attempt: this one
+      // records no end and leaves the job's outputs to the attempt that runs now.
+      LOG.info("Job " + id + " moved on past attempt " + attempt + "; its container goes");
+      removeQuietly(container);
+      return;
+    }
     Archiving archiving = archiveOutputs(id);
     if (timedOut.get()) {
       end(
           id,
+          attempt,
           JobState.TIMED_OUT,
           exit.exitCode(),
           archiving.noted("deadline of " + timeoutSeconds + " s passed"));
     } else if (archiving.failure() != null) {
-      end(id, JobState.FAILED, exit.exitCode(), archiving.noted(archiving.failure()));
+      end(id, attempt, JobState.FAILED, exit.exitCode(), archiving.noted(archiving.failure()));
     } else if (exit.oomKilled()) {
-      end(id, JobState.FAILED, exit.exitCode(), archiving.noted("OOMKilled"));
+      end(id, attempt, JobState.FAILED, exit.exitCode(), archiving.noted("OOMKilled"));
     } else if (exit.exitCode() == 0) {
-      end(id, JobState.SUCCEEDED, 0, archiving.noted("exited with code 0"));
+      end(id, attempt, JobState.SUCCEEDED, 0, archiving.noted("exited with code 0"));
     } else {
       String why = "exited with code " + exit.exitCode();
       end(
           id,
+          attempt,
           JobState.FAILED,
           exit.exitCode(),
           archiving.noted(exit.error() == null ? why : why + ": " + exit.error()));
@@ -316,15 +326,15 @@ public class JobRunner {
    * the job waits in the queue for it (a container made before the failure is adopted by the next
    * try, since its name is the same); if it refused the container, the job fails.
    */
-  private void notStarted(JobId id, String container, ContainerRuntimeException e) {
+  private void notStarted(JobId id, int attempt, String container, ContainerRuntimeException e) {
     if (e.engineUnreachable()) {
       String why =
           LogText.escape(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
       LOG.warning("Job " + id + " waits for the Docker engine: " + why);
       JobLifecycle.ifStillPossible(
-          () -> lifecycle.waitForEngine(id, "Docker engine unavailable: " + why));
+          () -> lifecycle.waitForEngine(id, attempt, "Docker engine unavailable: " + why));
     } else {
-      end(id, JobState.FAILED, null, e.getMessage());
+      end(id, attempt, JobState.FAILED, null, e.getMessage());
       removeQuietly(container);
     }
   }
@@ -337,12 +347,16 @@ public class JobRunner {
     }
   }
 
+  private boolean movedOn(JobId id, int attempt) {
+    return repository.find(id).map(job -> job.attempt() != attempt).orElse(true);
+  }
+
   private boolean stillStarting(JobId id) {
     return repository.find(id).map(j -> j.state() == JobState.STARTING).orElse(false);
   }
 
-  private void end(JobId id, JobState state, Integer exitCode, String reason) {
-    JobLifecycle.ifStillPossible(() -> lifecycle.finish(id, state, exitCode, reason));
+  private void end(JobId id, int attempt, JobState state, Integer exitCode, String reason) {
+    JobLifecycle.ifStillPossible(() -> lifecycle.finish(id, attempt, state, exitCode, reason));
   }
 
   /** The environment of an attempt: the job's own, its secrets and Stevedore's variables. */

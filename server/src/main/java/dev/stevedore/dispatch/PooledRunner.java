@@ -81,7 +81,7 @@ public class PooledRunner {
       return true; // nothing ran in it
     }
     if (lease.refusal() != null) {
-      end(id, JobState.FAILED, null, lease.refusal());
+      end(id, job.attempt(), JobState.FAILED, null, lease.refusal());
       return true;
     }
     int attempt = job.attempt();
@@ -93,15 +93,23 @@ public class PooledRunner {
     } catch (ContainerRuntimeException e) {
       if (e.engineUnreachable()) {
         JobLifecycle.ifStillPossible(
-            () -> lifecycle.waitForEngine(id, "Docker engine unavailable: " + e.getMessage()));
+            () ->
+                lifecycle.waitForEngine(
+                    id, attempt, "Docker engine unavailable: " + e.getMessage()));
       } else {
-        end(id, JobState.FAILED, null, "its pool's container could not start: " + e.getMessage());
+        end(
+            id,
+            attempt,
+            JobState.FAILED,
+            null,
+            "its pool's container could not start: " + e.getMessage());
       }
       return false;
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "Job " + id + " could not be placed in its pool", e);
       end(
           id,
+          attempt,
           JobState.FAILED,
           null,
           "could not be placed in pool " + lease.pool() + "; the server log has the details");
@@ -116,7 +124,7 @@ public class PooledRunner {
                 + " was free: started cold in "
                 + container;
     if (!JobLifecycle.ifStillPossible(
-        () -> lifecycle.startedInPool(id, how, container, lease.warm()))) {
+        () -> lifecycle.startedInPool(id, attempt, how, container, lease.warm()))) {
       return true; // cancelled while it was placed: nothing ran
     }
     Collection<String> secrets = spec.secrets() == null ? List.of() : spec.secrets().values();
@@ -159,6 +167,7 @@ public class PooledRunner {
     if (timedOut.get()) {
       end(
           id,
+          attempt,
           JobState.TIMED_OUT,
           exit,
           archiving.noted(
@@ -166,30 +175,31 @@ public class PooledRunner {
       return false;
     }
     if (endedUnasked != null) {
-      end(id, JobState.FAILED, exit, archiving.noted(endedUnasked + " while the job ran"));
+      end(id, attempt, JobState.FAILED, exit, archiving.noted(endedUnasked + " while the job ran"));
       return false;
     }
     if (exit == null) {
       end(
           id,
+          attempt,
           JobState.FAILED,
           null,
           archiving.noted("lost sight of its command: " + LogText.escape(String.valueOf(lost))));
       return false;
     }
     if (archiving.failure() != null) {
-      end(id, JobState.FAILED, exit, archiving.noted(archiving.failure()));
+      end(id, attempt, JobState.FAILED, exit, archiving.noted(archiving.failure()));
       return false;
     }
     if (exit == SIGKILLED && pools.oomKilled(lease)) {
-      end(id, JobState.FAILED, exit, archiving.noted("OOMKilled"));
+      end(id, attempt, JobState.FAILED, exit, archiving.noted("OOMKilled"));
       return false;
     }
     if (exit == 0) {
-      end(id, JobState.SUCCEEDED, 0, archiving.noted("exited with code 0"));
+      end(id, attempt, JobState.SUCCEEDED, 0, archiving.noted("exited with code 0"));
       return true;
     }
-    end(id, JobState.FAILED, exit, archiving.noted("exited with code " + exit));
+    end(id, attempt, JobState.FAILED, exit, archiving.noted("exited with code " + exit));
     return false;
   }
 
@@ -238,7 +248,7 @@ public class PooledRunner {
         });
   }
 
-  private void end(JobId id, JobState state, Integer exitCode, String reason) {
-    JobLifecycle.ifStillPossible(() -> lifecycle.finish(id, state, exitCode, reason));
+  private void end(JobId id, int attempt, JobState state, Integer exitCode, String reason) {
+    JobLifecycle.ifStillPossible(() -> lifecycle.finish(id, attempt, state, exitCode, reason));
   }
 }

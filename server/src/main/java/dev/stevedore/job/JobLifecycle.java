@@ -29,9 +29,14 @@ public class JobLifecycle {
     return transition(id, to, reason, job -> {});
   }
 
+  /** As {@link #transition(JobId, JobState, String)}, for {@code attempt} only: a runner's call. */
+  public Job transition(JobId id, int attempt, JobState to, String reason) {
+    return transition(id, attempt, to, reason, job -> {});
+  }
+
   /** STARTING to RUNNING in a container of a warm pool, recorded with the job. */
-  public Job startedInPool(JobId id, String reason, String container, boolean warm) {
-    return transition(id, JobState.RUNNING, reason, job -> job.runsIn(container, warm));
+  public Job startedInPool(JobId id, int attempt, String reason, String container, boolean warm) {
+    return transition(id, attempt, JobState.RUNNING, reason, job -> job.runsIn(container, warm));
   }
 
   /**
@@ -54,9 +59,32 @@ public class JobLifecycle {
    * STARTING back to QUEUED: the engine could not be reached. The job waits a little before it is
    * tried again, so that an engine that fails fast does not make it spin.
    */
-  public Job waitForEngine(JobId id, String reason) {
+  public Job waitForEngine(JobId id, int attempt, String reason) {
     return transition(
-        id, JobState.QUEUED, reason, job -> job.notBefore(Instant.now().plus(ENGINE_WAIT)));
+        id,
+        attempt,
+        JobState.QUEUED,
+        reason,
+        job -> job.notBefore(Instant.now().plus(ENGINE_WAIT)));
+  }
+
+  /**
+   * STARTING or RUNNING back to QUEUED as a new attempt: the node that ran {@code attempt} stopped
+   * answering. No failure of the job's, so it does not count against its retry policy; the lost
+   * node, should it come back, ends nothing of it.
+   */
+  public Job nodeLost(JobId id, int attempt, String reason) {
+    return transition(
+        id,
+        attempt,
+        JobState.QUEUED,
+        reason,
+        job -> {
+          job.attempt(job.attempt() + 1);
+          job.engineInterruptions(job.engineInterruptions() + 1);
+          job.exitCode(null);
+          job.node(null);
+        });
   }
 
   /**
@@ -65,8 +93,17 @@ public class JobLifecycle {
    * transaction, so that a crash cannot lose the retry.
    */
   public Job finish(JobId id, JobState to, Integer exitCode, String reason) {
+    return finish(id, null, to, exitCode, reason);
+  }
+
+  /**
+   * As {@link #finish(JobId, JobState, Integer, String)}, for {@code attempt} only (null: whatever
+   * the job's is): the runner of an attempt that moved on ends nothing.
+   */
+  public Job finish(JobId id, Integer attempt, JobState to, Integer exitCode, String reason) {
     return transition(
         id,
+        attempt,
         to,
         reason,
         job -> {
@@ -81,9 +118,10 @@ public class JobLifecycle {
    * RUNNING back to QUEUED as a new attempt: an engine stop or restart ended the running one. It is
    * no failure of the job's, so it does not count against its retry policy.
    */
-  public Job interruptedByEngine(JobId id, String reason) {
+  public Job interruptedByEngine(JobId id, int attempt, String reason) {
     return transition(
         id,
+        attempt,
         JobState.QUEUED,
         reason,
         job -> {
@@ -110,10 +148,15 @@ public class JobLifecycle {
   }
 
   private Job transition(JobId id, JobState to, String reason, Consumer<Job> change) {
+    return transition(id, null, to, reason, change);
+  }
+
+  private Job transition(
+      JobId id, Integer jobAttempt, JobState to, String reason, Consumer<Job> change) {
     String why = truncate(reason);
     for (int attempt = 1; ; attempt++) {
       try {
-        return repository.transition(id, to, why, change).orThrow();
+        return repository.transition(id, jobAttempt, to, why, change).orThrow();
       } catch (RuntimeException e) {
         if (!isOptimisticLockFailure(e) || attempt == ATTEMPTS) {
           throw e;

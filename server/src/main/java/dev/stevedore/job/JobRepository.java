@@ -225,9 +225,23 @@ public class JobRepository {
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Outcome transition(JobId id, JobState to, String reason, Consumer<Job> change) {
+    return transition(id, null, to, reason, change);
+  }
+
+  /**
+   * As {@link #transition(JobId, JobState, String, Consumer)}, refused when the job is no longer at
+   * {@code attempt} (null: at any): an attempt that moved on, to another node after this one was
+   * lost, is never ended or changed by its former runner.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Outcome transition(
+      JobId id, Integer attempt, JobState to, String reason, Consumer<Job> change) {
     Job job = find(id).orElse(null);
     if (job == null) {
       return Outcome.refused(new JobNotFoundException(id));
+    }
+    if (attempt != null && job.attempt() != attempt) {
+      return Outcome.refused(new IllegalTransitionException(id, job.state(), to));
     }
     int known = job.history().size();
     try {

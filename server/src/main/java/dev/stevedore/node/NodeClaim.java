@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 final class NodeClaim {
 
+  /** The instance a name's row names when its server gave it back on a clean shutdown. */
+  static final String RELEASED = "released";
+
   /** The row of the {@code node} table for the name. */
   record Holder(String instanceId, Instant startedAt, Instant heartbeatAt) {}
 
@@ -28,7 +31,9 @@ final class NodeClaim {
 
   /** The first look at the name's row. */
   static Verdict first(Optional<Holder> held, String me, Instant now, Duration staleAfter) {
-    if (held.isEmpty() || held.get().instanceId().equals(me)) {
+    if (held.isEmpty()
+        || held.get().instanceId().equals(me)
+        || held.get().instanceId().equals(RELEASED)) {
       return Verdict.TAKE;
     }
     return held.get().heartbeatAt().plus(staleAfter).isBefore(now) ? Verdict.TAKE : Verdict.WATCH;
@@ -36,7 +41,7 @@ final class NodeClaim {
 
   /** After watching the row for longer than a heartbeat interval. */
   static Verdict afterWatching(Holder before, Optional<Holder> after) {
-    if (after.isEmpty()) {
+    if (after.isEmpty() || after.get().instanceId().equals(RELEASED)) {
       return Verdict.TAKE; // released by a clean shutdown meanwhile
     }
     if (!after.get().instanceId().equals(before.instanceId())) {

@@ -134,7 +134,8 @@ public class NodeRepository {
         PreparedStatement select =
             connection.prepareStatement(
                 "SELECT name, started_at, heartbeat_at, advertised_url, engine_id, version, slots,"
-                    + " running, load1, load5, load15, disk_free_bytes, draining FROM node"
+                    + " running, load1, load5, load15, disk_free_bytes, draining, instance_id"
+                    + " FROM node"
                     + " ORDER BY name");
         ResultSet row = select.executeQuery()) {
       List<NodeRow> rows = new ArrayList<>();
@@ -154,7 +155,8 @@ public class NodeRepository {
                     nullable(row, 10),
                     nullable(row, 11),
                     row.getObject(12) == null ? null : row.getLong(12)),
-                row.getBoolean(13)));
+                row.getBoolean(13),
+                NodeClaim.RELEASED.equals(row.getString(14))));
       }
       return rows;
     } catch (SQLException e) {
@@ -175,23 +177,37 @@ public class NodeRepository {
     }
   }
 
-  /** A node's row: its heartbeat, its last report and whether it drains. */
+  /**
+   * A node's row: its heartbeat, its last report, whether it drains and whether its server gave the
+   * name back on a clean shutdown.
+   */
   public record NodeRow(
-      String name, Instant startedAt, Instant heartbeatAt, NodeReport report, boolean draining) {}
+      String name,
+      Instant startedAt,
+      Instant heartbeatAt,
+      NodeReport report,
+      boolean draining,
+      boolean released) {}
 
   private static Double nullable(ResultSet row, int column) throws SQLException {
     double value = row.getDouble(column);
     return row.wasNull() ? null : value;
   }
 
-  /** Deletes the name's row if {@code instanceId} holds it. */
+  /**
+   * Gives the name back if {@code instanceId} holds it. The row stays, with its last heartbeat: the
+   * node's running jobs are its own again when it comes back within the grace period, another
+   * node's after it, and an operator's drain outlives the restart.
+   */
   public void release(String name, String instanceId) {
     try (Connection connection = connection();
-        PreparedStatement delete =
-            connection.prepareStatement("DELETE FROM node WHERE name = ? AND instance_id = ?")) {
-      delete.setString(1, name);
-      delete.setString(2, instanceId);
-      delete.executeUpdate();
+        PreparedStatement release =
+            connection.prepareStatement(
+                "UPDATE node SET instance_id = ? WHERE name = ? AND instance_id = ?")) {
+      release.setString(1, NodeClaim.RELEASED);
+      release.setString(2, name);
+      release.setString(3, instanceId);
+      release.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

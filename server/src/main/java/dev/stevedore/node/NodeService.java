@@ -63,7 +63,9 @@ public class NodeService {
   private NodeView view(NodeRepository.NodeRow row, Instant now) {
     Duration silence = Duration.between(row.heartbeatAt(), now);
     NodeView.State state =
-        silence.compareTo(Duration.ofSeconds((long) heartbeatSeconds * deadAfterBeats)) > 0
+        row.released()
+                || silence.compareTo(Duration.ofSeconds((long) heartbeatSeconds * deadAfterBeats))
+                    > 0
             ? NodeView.State.DEAD
             : row.draining() ? NodeView.State.DRAINING : NodeView.State.UP;
     NodeReport report = row.report();

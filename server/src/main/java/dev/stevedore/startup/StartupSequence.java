@@ -50,6 +50,7 @@ public class StartupSequence {
   @Inject NodeIdentity node;
   @Inject NodeSampler sampler;
   @Inject NodeRegistry registry;
+  @Inject dev.stevedore.node.LostNodes lostNodes;
 
   private volatile boolean complete;
 
@@ -70,6 +71,7 @@ public class StartupSequence {
     sandboxes.start();
     sampler.start();
     dispatcher.start();
+    lostNodes.start();
     retention.start();
     logPatterns.refresh();
     webhookSender.start();

@@ -304,9 +304,18 @@ public class InMemoryJobRepository extends JobRepository {
 
   @Override
   public Outcome transition(JobId id, JobState to, String reason, Consumer<Job> change) {
+    return transition(id, null, to, reason, change);
+  }
+
+  @Override
+  public Outcome transition(
+      JobId id, Integer attempt, JobState to, String reason, Consumer<Job> change) {
     Job job = find(id).orElse(null);
     if (job == null) {
       return Outcome.refused(new JobNotFoundException(id));
+    }
+    if (attempt != null && job.attempt() != attempt) {
+      return Outcome.refused(new IllegalTransitionException(id, job.state(), to));
     }
     int known = job.history().size();
     try {

@@ -138,7 +138,7 @@ class JobLifecycleRetriesTest {
   void anEngineInterruptionIsANewAttemptThatTheRetryPolicyDoesNotCount() {
     JobId id = jobs.place(Specs.job().retry(2, 0).spec(), STARTING, RUNNING);
 
-    lifecycle.interruptedByEngine(id, "interrupted by a Docker engine restart");
+    lifecycle.interruptedByEngine(id, 1, "interrupted by a Docker engine restart");
 
     Job job = jobs.get(id);
     assertEquals(QUEUED, job.state());
@@ -164,7 +164,7 @@ class JobLifecycleRetriesTest {
   void aJobThatWaitsForTheEngineKeepsItsAttemptAndWaitsAFewSeconds() {
     JobId id = jobs.place(Specs.job().spec(), STARTING);
 
-    lifecycle.waitForEngine(id, "Docker engine unavailable: it did not answer in time");
+    lifecycle.waitForEngine(id, 1, "Docker engine unavailable: it did not answer in time");
 
     Job job = jobs.get(id);
     assertEquals(QUEUED, job.state());
@@ -243,5 +243,32 @@ class JobLifecycleRetriesTest {
     String reason = jobs.get(id).reason();
     assertEquals(2000, reason.length());
     assertTrue(reason.endsWith("x…"), reason.substring(1990));
+  }
+
+  @Test
+  void aLostNodesAttemptIsANewOneAndItsFormerRunnerEndsNothing() {
+    JobId id = jobs.place(Specs.job().retry(1, 0).spec(), STARTING, RUNNING);
+
+    lifecycle.nodeLost(id, 1, "node lost: node-a stopped answering");
+
+    Job job = jobs.get(id);
+    assertEquals(QUEUED, job.state());
+    assertEquals(2, job.attempt());
+    assertEquals(1, job.engineInterruptions(), "not counted against the retry policy");
+    assertNull(job.node());
+    lifecycle.transition(id, STARTING, "dispatched");
+    lifecycle.transition(id, RUNNING, "container started");
+
+    // The lost node comes back and its runner of attempt 1 tries to record an end.
+    assertEquals(
+        false,
+        JobLifecycle.ifStillPossible(
+            () -> lifecycle.finish(id, 1, SUCCEEDED, 0, "exited with code 0")));
+    assertEquals(RUNNING, jobs.state(id));
+    assertEquals(
+        false, JobLifecycle.ifStillPossible(() -> lifecycle.nodeLost(id, 1, "node lost again")));
+
+    lifecycle.finish(id, 2, SUCCEEDED, 0, "exited with code 0");
+    assertEquals(SUCCEEDED, jobs.state(id));
   }
 }

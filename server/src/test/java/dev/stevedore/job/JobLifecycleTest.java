@@ -27,7 +27,8 @@ class JobLifecycleTest {
     int calls;
 
     @Override
-    public Outcome transition(JobId id, JobState to, String reason, Consumer<Job> change) {
+    public Outcome transition(
+        JobId id, Integer attempt, JobState to, String reason, Consumer<Job> change) {
       calls++;
       Object answer = answers.removeFirst();
       if (answer instanceof RuntimeException failure) {

@@ -80,9 +80,7 @@ public class JobLifecycle {
         JobState.QUEUED,
         reason,
         job -> {
-          job.attempt(job.attempt() + 1);
-          job.engineInterruptions(job.engineInterruptions() + 1);
-          job.exitCode(null);
+          uncountedAttempt(job);
           job.node(null);
         });
   }
@@ -125,11 +123,19 @@ public class JobLifecycle {
         JobState.QUEUED,
         reason,
         job -> {
-          job.attempt(job.attempt() + 1);
-          job.engineInterruptions(job.engineInterruptions() + 1);
-          job.exitCode(null);
+          uncountedAttempt(job);
           job.notBefore(Instant.now().plus(ENGINE_WAIT));
         });
+  }
+
+  /**
+   * A new attempt that the retry policy does not count: the last one ended through no failure of
+   * the job's (an engine restart, a lost node).
+   */
+  private static void uncountedAttempt(Job job) {
+    job.attempt(job.attempt() + 1);
+    job.engineInterruptions(job.engineInterruptions() + 1);
+    job.exitCode(null);
   }
 
   private static void requeue(Job job, Duration delay) {

@@ -27,6 +27,7 @@ public class LostNodes {
   private static final Logger LOG = Logger.getLogger(LostNodes.class.getName());
 
   @Inject NodeRepository nodes;
+  @Inject NodeService liveness;
   @Inject JobRepository jobs;
   @Inject JobLifecycle lifecycle;
   @Inject NodeIdentity identity;
@@ -35,10 +36,6 @@ public class LostNodes {
   @Inject
   @ConfigProperty(name = "stevedore.node.heartbeat-seconds")
   int heartbeatSeconds;
-
-  @Inject
-  @ConfigProperty(name = "stevedore.node.dead-after-beats")
-  int deadAfterBeats;
 
   @Inject
   @ConfigProperty(name = "stevedore.node.lost-grace-seconds")
@@ -59,10 +56,7 @@ public class LostNodes {
 
   /** One look. */
   void settle() {
-    Instant lostBefore =
-        Instant.now()
-            .minusSeconds((long) heartbeatSeconds * deadAfterBeats)
-            .minusSeconds(graceSeconds);
+    Instant lostBefore = Instant.now().minus(liveness.deadAfter()).minusSeconds(graceSeconds);
     for (NodeRepository.NodeRow row : nodes.all()) {
       if (row.name().equals(identity.name()) || !row.heartbeatAt().isBefore(lostBefore)) {
         continue;

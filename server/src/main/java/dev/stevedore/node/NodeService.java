@@ -30,6 +30,11 @@ public class NodeService {
   @ConfigProperty(name = "stevedore.node.dead-after-beats")
   int deadAfterBeats;
 
+  /** How long a node may be silent before it counts as dead. */
+  public Duration deadAfter() {
+    return Duration.ofSeconds((long) heartbeatSeconds * deadAfterBeats);
+  }
+
   public List<NodeView> list() {
     Instant now = Instant.now();
     return nodes.all().stream().map(row -> view(row, now)).toList();
@@ -63,9 +68,7 @@ public class NodeService {
   private NodeView view(NodeRepository.NodeRow row, Instant now) {
     Duration silence = Duration.between(row.heartbeatAt(), now);
     NodeView.State state =
-        row.released()
-                || silence.compareTo(Duration.ofSeconds((long) heartbeatSeconds * deadAfterBeats))
-                    > 0
+        row.released() || silence.compareTo(deadAfter()) > 0
             ? NodeView.State.DEAD
             : row.draining() ? NodeView.State.DRAINING : NodeView.State.UP;
     NodeReport report = row.report();

@@ -25,6 +25,28 @@ public final class Server {
     run("stop");
   }
 
+  /** Stops another server of the tests, by its name. */
+  public static void stop(String name) {
+    run(name, "stop");
+  }
+
+  /** Starts another server of the tests and waits until its API at {@code base} answers. */
+  public static void start(String name, String base) {
+    run(name, "start");
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () ->
+                Api.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(base + "/api/v1/jobs?limit=1"))
+                                .GET())
+                        .statusCode()
+                    == 200);
+  }
+
   /** Starts the server and waits until its API answers. */
   public static void start() {
     run("start");
@@ -55,7 +77,12 @@ public final class Server {
 
   /** Kills the server's JVM outright, as a crash or an OOM killer would. */
   public static void kill() {
-    long pid = pid();
+    kill(NAME);
+  }
+
+  /** Kills another server of the tests outright, by its name. */
+  public static void kill(String name) {
+    long pid = pid(name);
     ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
     try {
       assertEquals(0, new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor());
@@ -68,17 +95,21 @@ public final class Server {
     await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive());
   }
 
-  private static long pid() {
-    String status = run("status");
+  private static long pid(String name) {
+    String status = run(name, "status");
     Matcher pid = Pattern.compile("process ID (\\d+)").matcher(status);
     assertTrue(pid.find(), status);
     return Long.parseLong(pid.group(1));
   }
 
   private static String run(String action) {
+    return run(NAME, action);
+  }
+
+  private static String run(String name, String action) {
     try {
       Process process =
-          new ProcessBuilder(SCRIPT.toString(), action, NAME).redirectErrorStream(true).start();
+          new ProcessBuilder(SCRIPT.toString(), action, name).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(process.waitFor(120, TimeUnit.SECONDS), "server " + action + " finished");
       if (!action.equals("status")) {

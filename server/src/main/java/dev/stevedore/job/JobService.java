@@ -62,6 +62,7 @@ public class JobService {
   @Inject Workspaces workspaces;
   @Inject InputStager inputs;
   @Inject OutputArchive outputs;
+  @Inject dev.stevedore.core.NodeIdentity node;
   @Inject Caller caller;
   @Inject TenantService tenants;
   @Inject PoolPlacement pools;
@@ -483,6 +484,9 @@ public class JobService {
         logs.lines(id, job.attempt()).forEach(write);
         out.flush();
         long checked = System.nanoTime();
+        // A job that runs on another node writes its log there: on shared storage this node reads
+        // the new lines from the stored log as they are written.
+        boolean elsewhere = runsElsewhere(job);
         while (true) {
           LogLine line = queue.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
           if (line != null) {
@@ -492,14 +496,16 @@ public class JobService {
             }
             out.flush();
           }
-          if (overflowed.getAndSet(false)) {
+          if (overflowed.getAndSet(false) || elsewhere) {
             catchUp(id, last, write);
             out.flush();
           }
           boolean ended = end.isDone();
           if (!ended && System.nanoTime() - checked > 2_000_000_000L) {
             checked = System.nanoTime(); // it may end on another node, or be deleted
-            ended = repository.find(id).map(j -> j.state().isFinished()).orElse(true);
+            Job now = repository.find(id).orElse(null);
+            ended = now == null || now.state().isFinished();
+            elsewhere = now != null && runsElsewhere(now);
           }
           if (ended) {
             for (LogLine more; (more = queue.poll()) != null; ) {
@@ -519,6 +525,10 @@ public class JobService {
       live.unfollow(id, follower);
       ends.forget(id, end);
     }
+  }
+
+  private boolean runsElsewhere(Job job) {
+    return job.node() != null && !job.node().equals(node.name());
   }
 
   /** Writes the stored lines after the last one written, of its attempt and any later one. */

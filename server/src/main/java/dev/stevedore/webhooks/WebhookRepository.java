@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -119,6 +120,24 @@ public class WebhookRepository {
         .setParameter("now", Instant.now())
         .setMaxResults(limit)
         .getResultList();
+  }
+
+  /**
+   * Takes the delivery's next attempt for this node: moves its due time {@code lease} on, if no
+   * other node did since it was read. Several nodes share the outbox; the one whose lease holds
+   * sends, and a node that dies while sending leaves it due again when the lease ends.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  boolean lease(WebhookDelivery delivery, Duration lease) {
+    return em.createQuery(
+                "UPDATE WebhookDelivery d SET d.nextAttemptAt = :until"
+                    + " WHERE d.id = :id AND d.status = :pending AND d.nextAttemptAt = :due")
+            .setParameter("until", Instant.now().plus(lease))
+            .setParameter("id", delivery.id())
+            .setParameter("pending", WebhookDelivery.Status.PENDING)
+            .setParameter("due", delivery.nextAttemptAt())
+            .executeUpdate()
+        == 1;
   }
 
   // The outcome of each attempt at a delivery is committed at once (REQUIRES_NEW): the sender's

@@ -57,9 +57,14 @@ public class WebhookSender {
         "Webhook delivery pass", Duration.ofSeconds(1), Duration.ofSeconds(1), this::sendDue);
   }
 
+  /** Longer than one try may take (its connect and read timeouts): one node sends each try. */
+  private static final Duration LEASE = Duration.ofSeconds(120);
+
   private void sendDue() {
     for (WebhookDelivery delivery : store.due(50)) {
-      send(delivery);
+      if (store.lease(delivery, LEASE)) {
+        send(delivery);
+      }
     }
   }
 

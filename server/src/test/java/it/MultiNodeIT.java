@@ -1,0 +1,205 @@
+package it;
+
+import static it.support.Api.json;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import it.support.Api;
+import it.support.Engine;
+import it.support.Ready;
+import it.support.Server;
+import jakarta.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes on one PostgreSQL database, one Docker engine and one data directory (shared storage at
+ * the same path): the server the build started (A) and a second one started here (B). Jobs are
+ * claimed once whichever node they were sent to, either node answers for every job, and a node
+ * killed with work on it loses none of it.
+ */
+class MultiNodeIT {
+
+  private static final String B_NAME = System.getProperty("stevedore.nodeb.server.name");
+  private static final String B = System.getProperty("stevedore.nodeb.url");
+  private static String nodeA;
+  private static String nodeB;
+
+  @BeforeAll
+  static void startNodeB() {
+    Ready.application();
+    Server.start(B_NAME, B);
+    nodeA = json(Api.get("/api/v1/node")).getString("node");
+    nodeB = json(onB("GET", "/api/v1/node", null)).getString("node");
+  }
+
+  @AfterAll
+  static void stopNodeB() {
+    Api.post("/api/v1/nodes/" + nodeA + "/undrain", "");
+    Server.stop(B_NAME);
+  }
+
+  private static HttpResponse<String> onB(String method, String path, String json) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(B + path))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return Api.send(request);
+  }
+
+  private static String submitTo(boolean toB, String script) {
+    HttpResponse<String> answer =
+        toB ? onB("POST", "/api/v1/jobs", Api.shellJob(script)) : post(Api.shellJob(script));
+    assertEquals(201, answer.statusCode(), answer.body());
+    return json(answer).getString("id");
+  }
+
+  private static HttpResponse<String> post(String json) {
+    return Api.post("/api/v1/jobs", json);
+  }
+
+  private static Set<String> states(JsonObject job) {
+    return job.getJsonArray("history").stream()
+        .map(JsonObject.class::cast)
+        .map(h -> h.getString("to"))
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void eitherNodeListsBothUp() {
+    for (HttpResponse<String> answer :
+        List.of(Api.get("/api/v1/nodes"), onB("GET", "/api/v1/nodes", null))) {
+      Map<String, String> states =
+          Api.jsonArray(answer).stream()
+              .map(JsonObject.class::cast)
+              .collect(Collectors.toMap(n -> n.getString("name"), n -> n.getString("state")));
+      assertEquals("UP", states.get(nodeA), states.toString());
+      assertEquals("UP", states.get(nodeB), states.toString());
+    }
+  }
+
+  @Test
+  void jobsSentToEitherNodeRunExactlyOnceOnBoth() {
+    List<String> jobs = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      jobs.add(submitTo(i % 2 == 1, "true"));
+    }
+    Set<String> ranOn = new HashSet<>();
+    for (String id : jobs) {
+      JsonObject ended = Api.awaitEnd(id);
+      assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
+      assertEquals(1, ended.getInt("attempt"), "one attempt: " + ended);
+      long starts =
+          ended.getJsonArray("history").stream()
+              .map(JsonObject.class::cast)
+              .filter(h -> h.getString("to").equals("STARTING"))
+              .count();
+      assertEquals(1, starts, "claimed once: " + ended);
+      ranOn.add(ended.getString("node"));
+    }
+    assertEquals(Set.of(nodeA, nodeB), ranOn, "both nodes ran work");
+  }
+
+  @Test
+  void aJobOnOneNodeIsFollowedLiveFromTheOther() throws Exception {
+    // A takes nothing while drained: the job runs on B, and A is asked for it.
+    Api.post("/api/v1/nodes/" + nodeA + "/drain", "");
+    String id;
+    try {
+      id = submitTo(true, "for i in 1 2 3 4; do echo line $i; sleep 1; done");
+      Api.awaitState(id, Duration.ofSeconds(60), "RUNNING");
+    } finally {
+      Api.post("/api/v1/nodes/" + nodeA + "/undrain", "");
+    }
+    assertEquals(nodeB, Api.job(id).getString("node"));
+
+    HttpResponse<InputStream> follow =
+        Api.send(
+            HttpRequest.newBuilder(Api.uri("/api/v1/jobs/" + id + "/logs?follow=true")).GET(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    List<String> lines = new ArrayList<>();
+    List<Instant> arrived = new ArrayList<>();
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(follow.body(), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        lines.add(line);
+        arrived.add(Instant.now());
+      }
+    }
+
+    assertEquals(List.of("line 1", "line 2", "line 3", "line 4"), lines);
+    assertTrue(
+        Duration.between(arrived.get(1), arrived.get(3)).toMillis() >= 1000,
+        "lines came as they were written on the other node: " + arrived);
+    assertEquals("SUCCEEDED", Api.job(id).getString("state"));
+  }
+
+  @Test
+  void aKilledNodeLosesNoneOfItsJobs() {
+    // On B: two jobs that run long in their first attempt, and two that wait for a slot.
+    Api.post("/api/v1/nodes/" + nodeA + "/drain", "");
+    List<String> running = new ArrayList<>();
+    List<String> queued = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        running.add(
+            submitTo(true, "if [ \"$STEVEDORE_ATTEMPT\" = 1 ]; then sleep 300; fi; echo done"));
+      }
+      for (String id : running) {
+        Api.awaitState(id, Duration.ofSeconds(60), "RUNNING");
+      }
+      for (int i = 0; i < 2; i++) {
+        queued.add(submitTo(true, "echo queued"));
+      }
+      Server.kill(B_NAME);
+    } finally {
+      Api.post("/api/v1/nodes/" + nodeA + "/undrain", "");
+    }
+
+    // The queued ones are anyone's: A runs them at once.
+    for (String id : queued) {
+      JsonObject ended = Api.awaitEnd(id);
+      assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
+      assertEquals(nodeA, ended.getString("node"));
+    }
+    // The running ones run again on A once B has been silent past its grace period.
+    for (String id : running) {
+      JsonObject ended = Api.awaitState(id, Duration.ofSeconds(90), "SUCCEEDED", "FAILED");
+      assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
+      assertEquals(2, ended.getInt("attempt"), ended.toString());
+      assertEquals(nodeA, ended.getString("node"));
+      assertTrue(ended.toString().contains("node lost: " + nodeB), ended.toString());
+      assertTrue(states(ended).contains("QUEUED"));
+    }
+
+    // B comes back: the containers of the attempts that moved on go, and nothing is left.
+    Server.start(B_NAME, B);
+    for (String id : running) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> Engine.containersOf(id).isEmpty());
+      assertEquals("SUCCEEDED", Api.job(id).getString("state"), "B recorded nothing of it");
+    }
+  }
+}

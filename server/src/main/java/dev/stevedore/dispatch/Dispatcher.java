@@ -1,7 +1,7 @@
 package dev.stevedore.dispatch;
 
 import dev.stevedore.core.JobId;
-import dev.stevedore.core.NodeDrain;
+import dev.stevedore.core.NodeAdmission;
 import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.core.Schedules;
 import dev.stevedore.job.JobLifecycle;
@@ -49,7 +49,7 @@ public class Dispatcher {
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
   @Inject JobRepository repository;
-  @Inject NodeDrain drain;
+  @Inject NodeAdmission admission;
   @Inject JobLifecycle lifecycle;
   @Inject JobRunner runner;
   @Inject ContainerRuntime runtime;
@@ -168,8 +168,8 @@ public class Dispatcher {
     synchronized (passLock) {
       passRequested.set(false);
       try {
-        if (drain.isDraining()) {
-          queueStatus.freeSlots(0); // an operator drains this node: it claims nothing new
+        if (!admission.acceptsWork()) {
+          queueStatus.freeSlots(0); // drained by an operator, or above its load ceiling
           return;
         }
         int free = maxConcurrent - running.get();

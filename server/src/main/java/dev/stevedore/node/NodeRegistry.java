@@ -1,6 +1,6 @@
 package dev.stevedore.node;
 
-import dev.stevedore.core.NodeDrain;
+import dev.stevedore.core.NodeAdmission;
 import dev.stevedore.core.Schedules;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +32,7 @@ public class NodeRegistry {
 
   @Inject NodeSampler sampler;
 
-  @Inject NodeDrain drain;
+  @Inject NodeAdmission admission;
 
   @Inject
   @ConfigProperty(name = "stevedore.node.advertised-url")
@@ -103,7 +103,7 @@ public class NodeRegistry {
   private void beat() {
     try {
       Optional<Boolean> draining = nodes.beat(name, instanceId, report());
-      draining.ifPresent(drain::set);
+      draining.ifPresent(admission::draining);
       if (draining.isEmpty() && !lost) {
         lost = true;
         LOG.severe(

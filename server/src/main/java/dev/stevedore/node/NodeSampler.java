@@ -1,6 +1,7 @@
 package dev.stevedore.node;
 
 import dev.stevedore.core.LogText;
+import dev.stevedore.core.NodeAdmission;
 import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.core.Schedules;
 import dev.stevedore.core.UnavailableException;
@@ -52,6 +53,13 @@ public class NodeSampler {
   long minFreeDiskMb;
 
   @Inject Schedules schedules;
+
+  @Inject NodeAdmission admission;
+
+  /** Load per CPU above which this node claims no new work; 0 for no ceiling. */
+  @Inject
+  @ConfigProperty(name = "stevedore.dispatch.max-load-per-cpu")
+  double maxLoadPerCpu;
 
   private final LoadAverage load = new LoadAverage();
   private CentralProcessor processor;
@@ -159,6 +167,8 @@ public class NodeSampler {
     }
     latest = sample();
     NodeStatus now = status();
+    admission.overloaded(
+        maxLoadPerCpu > 0 && now.cpu().load1() / now.cpu().count() > maxLoadPerCpu);
     NodeHistory.Point point =
         new NodeHistory.Point(
             now.sampledAt(),

@@ -1,6 +1,6 @@
 package dev.stevedore.node;
 
-import dev.stevedore.core.NodeDrain;
+import dev.stevedore.core.NodeAdmission;
 import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.core.NotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +20,7 @@ public class NodeService {
 
   @Inject NodeIdentity identity;
 
-  @Inject NodeDrain drain;
+  @Inject NodeAdmission admission;
 
   @Inject
   @ConfigProperty(name = "stevedore.node.heartbeat-seconds")
@@ -55,7 +55,7 @@ public class NodeService {
       throw new NotFoundException("node", "There is no node " + name);
     }
     if (name.equals(identity.name())) {
-      drain.set(draining); // this node at once; the others with their next heartbeat
+      admission.draining(draining); // this node at once; the others with their next heartbeat
     }
     Instant now = Instant.now();
     return nodes.all().stream()

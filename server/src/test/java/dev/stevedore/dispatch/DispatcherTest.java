@@ -420,4 +420,23 @@ class DispatcherTest {
       calls.add("collect " + id + " " + attempt + " " + container);
     }
   }
+
+  @Test
+  void aNodeThatTakesNoWorkClaimsNothingUntilItDoesAgain() {
+    JobId id = queued("default", 0);
+    dev.stevedore.core.NodeAdmission admission = dispatcher.admission;
+
+    admission.draining(true);
+    dispatcher.dispatch();
+    assertEquals(QUEUED, jobs.state(id), "drained");
+
+    admission.draining(false);
+    admission.overloaded(true);
+    dispatcher.dispatch();
+    assertEquals(QUEUED, jobs.state(id), "above its load ceiling");
+
+    admission.overloaded(false);
+    dispatcher.dispatch();
+    assertEquals(STARTING, jobs.state(id));
+  }
 }

@@ -74,7 +74,7 @@ final class SeamWiring {
     Dispatcher dispatcher = new Dispatcher();
     dispatcher.repository = jobs;
     dispatcher.lifecycle = jobs.lifecycle();
-    dispatcher.drain = new dev.stevedore.core.NodeDrain();
+    dispatcher.admission = new dev.stevedore.core.NodeAdmission();
     dispatcher.runner = runner;
     dispatcher.runtime = engine;
     dispatcher.node = new Node();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.support.Api;
 import it.support.Database;
+import it.support.Engine;
 import it.support.Ready;
 import jakarta.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -167,6 +168,47 @@ class NodesIT {
                           && h.getString("to").equals("QUEUED")),
           ended.toString());
       assertEquals("again\n", Api.logs(job));
+    } finally {
+      Database.execute("DELETE FROM node WHERE name = ?", lost);
+    }
+  }
+
+  @Test
+  void theSandboxesOfALostNodeEnd() {
+    String sandbox =
+        json(Api.post("/api/v1/sandboxes", "{\"image\":\"" + Api.AGENT_IMAGE + "\"}"))
+            .getString("id");
+    String lost = "lost-node-" + UUID.randomUUID().toString().substring(0, 8);
+    OffsetDateTime anHourAgo = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+    Database.execute(
+        "INSERT INTO node (name, instance_id, started_at, heartbeat_at) VALUES (?, ?, ?, ?)",
+        lost,
+        UUID.randomUUID().toString(),
+        anHourAgo,
+        anHourAgo);
+    try {
+      Database.execute("UPDATE sandbox SET node = ? WHERE id = ?", lost, sandbox);
+
+      JsonObject ended =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> json(Api.get("/api/v1/sandboxes/" + sandbox)),
+                  s -> s.getString("state").equals("ENDED"));
+      assertTrue(
+          ended.getString("endReason").contains("its node " + lost + " was lost"),
+          ended.toString());
+      // This node still held it: its next look at its sandboxes removes the container.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Engine.docker()
+                      .listContainersCmd()
+                      .withShowAll(true)
+                      .withLabelFilter(java.util.Map.of("stevedore.sandbox", sandbox))
+                      .exec()
+                      .isEmpty());
     } finally {
       Database.execute("DELETE FROM node WHERE name = ?", lost);
     }

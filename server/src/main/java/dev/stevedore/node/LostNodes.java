@@ -5,6 +5,8 @@ import dev.stevedore.core.Schedules;
 import dev.stevedore.job.Job;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobRepository;
+import dev.stevedore.sandbox.Sandbox;
+import dev.stevedore.sandbox.SandboxRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -19,7 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * threshold plus a grace period, and makes each a new attempt in the queue, for any node to claim.
  * Each change is one attempt-checked transition, so two nodes that look at once settle a job once.
  * The lost node, should it come back, records nothing more of those attempts and removes their
- * containers.
+ * containers. Its live sandboxes end.
  */
 @ApplicationScoped
 public class LostNodes {
@@ -29,6 +31,7 @@ public class LostNodes {
   @Inject NodeRepository nodes;
   @Inject NodeService liveness;
   @Inject JobRepository jobs;
+  @Inject SandboxRepository sandboxes;
   @Inject JobLifecycle lifecycle;
   @Inject NodeIdentity identity;
   @Inject Schedules schedules;
@@ -72,6 +75,15 @@ public class LostNodes {
         if (JobLifecycle.ifStillPossible(
             () -> lifecycle.nodeLost(job.id(), job.attempt(), reason))) {
           LOG.warning("Job " + job.id() + " was " + job.state() + " on lost " + reason);
+        }
+      }
+      // A sandbox lives in its node's container and memory: it cannot move. It ends, and its
+      // tenant's running slot with it; its node, should it come back, removes the container.
+      for (Sandbox sandbox : sandboxes.liveOn(row.name())) {
+        if (sandboxes.end(
+            sandbox.id(),
+            "its node " + row.name() + " was lost (last answered at " + row.heartbeatAt() + ")")) {
+          LOG.warning("Sandbox " + sandbox.id() + " ended: its node " + row.name() + " was lost");
         }
       }
     }

@@ -461,8 +461,9 @@ public class SandboxService {
   }
 
   /**
-   * One pass: ends sandboxes past their lifetime, idle ones, and those whose container has ended;
-   * forgets ended ones past the retention period.
+   * One pass: ends sandboxes past their lifetime, idle ones, those whose container has ended and
+   * those another node ended (it took this one for lost); forgets ended ones past the retention
+   * period.
    */
   void maintain() {
     Instant now = Instant.now();
@@ -478,6 +479,19 @@ public class SandboxService {
       }
     }
     List<Live> ready = live.values().stream().filter(Live::ready).toList();
+    if (!ready.isEmpty()) {
+      // Ended by another node that took this one for lost: its container goes here too.
+      java.util.Set<String> stored =
+          repository.liveOn(node.name()).stream()
+              .map(Sandbox::id)
+              .collect(java.util.stream.Collectors.toSet());
+      for (Live sandbox : ready) {
+        if (!stored.contains(sandbox.id)) {
+          end(sandbox.id, "ended by another node");
+        }
+      }
+      ready = live.values().stream().filter(Live::ready).toList();
+    }
     if (!ready.isEmpty()) {
       java.util.Set<String> running = containers.runningContainers();
       if (running != null) {

@@ -37,4 +37,18 @@ class EngineOutagesTest {
     outages.answered(T);
     assertFalse(outages.overlaps(T));
   }
+
+  @Test
+  void aContainerStartedAfterTheOutageWasNotInterruptedByIt() {
+    EngineOutages outages = new EngineOutages();
+    outages.unreachable(T);
+    outages.answered(T.plusSeconds(60));
+
+    assertTrue(
+        outages.overlaps(T.minusSeconds(5), T.plusSeconds(61)),
+        "ran through it, killed at its end");
+    assertFalse(
+        outages.overlaps(T.plusSeconds(61), T.plusSeconds(63)),
+        "started once the engine was back: its exit code is its own");
+  }
 }

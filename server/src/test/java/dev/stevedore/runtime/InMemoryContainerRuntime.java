@@ -345,7 +345,7 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
     while (container.state == State.RUNNING) {
       await("awaitExit", name);
     }
-    return container.exit != null ? container.exit : new ContainerExit(0, false, null, null);
+    return container.exit != null ? container.exit : new ContainerExit(0, false, null, null, null);
   }
 
   @Override
@@ -575,7 +575,7 @@ public class InMemoryContainerRuntime implements ContainerRuntime {
       throw new IllegalStateException(container.spec.name() + " does not run");
     }
     container.state = State.EXITED;
-    container.exit = new ContainerExit(exitCode, oomKilled, null, Instant.now());
+    container.exit = new ContainerExit(exitCode, oomKilled, null, Instant.now(), null);
     notifyAll();
   }
 

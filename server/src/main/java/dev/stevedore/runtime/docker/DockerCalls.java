@@ -120,7 +120,7 @@ class DockerCalls {
       return true;
     }
     isAvailable(); // ends an outage that is over, so that it does not stretch to later exits
-    return outages.overlaps(exit.finishedAt());
+    return outages.overlaps(exit.startedAt(), exit.finishedAt());
   }
 
   public void ensureImage(String image) {
@@ -435,7 +435,8 @@ class DockerCalls {
         exitCode == null ? -1 : exitCode.intValue(),
         Boolean.TRUE.equals(state.getOOMKilled()),
         state.getError() == null || state.getError().isBlank() ? null : state.getError(),
-        instant(state.getFinishedAt()));
+        instant(state.getFinishedAt()),
+        instant(state.getStartedAt()));
   }
 
   private static Instant instant(String engineTime) {

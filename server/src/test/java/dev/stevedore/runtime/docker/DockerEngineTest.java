@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Fault Tolerance's exceptions do not cross the port; the port's own pass unchanged. */
 class DockerEngineTest {
 
-  private static final ContainerExit EXIT = new ContainerExit(1, false, null, Instant.now());
+  private static final ContainerExit EXIT = new ContainerExit(1, false, null, Instant.now(), null);
   private static final LogSink SINK = (stream, at, text) -> {};
 
   /** Every port method, as a call on the engine. */

@@ -322,4 +322,26 @@ class CliIT {
     Ran configured = stevedore(fromFile, "list", "--limit", "1");
     assertEquals(0, configured.exit(), configured.toString());
   }
+
+  @Test
+  void operatorsSeeAndDrainNodes() {
+    String self = Api.json(Api.get("/api/v1/node")).getString("node");
+    Ran listed = stevedore("nodes", "list");
+    assertEquals(0, listed.exit(), listed.toString());
+    assertTrue(listed.out().lines().anyMatch(l -> l.startsWith(self + " ") && l.contains("UP")));
+    try {
+      Ran drained = stevedore("nodes", "drain", self);
+      assertEquals(self + " DRAINING\n", drained.out(), drained.toString());
+    } finally {
+      assertEquals(0, stevedore("nodes", "undrain", self).exit());
+    }
+    assertEquals(
+        "UP",
+        stevedore("nodes", "list", "--json").jsonArray().stream()
+            .map(JsonObject.class::cast)
+            .filter(n -> n.getString("name").equals(self))
+            .findFirst()
+            .orElseThrow()
+            .getString("state"));
+  }
 }

@@ -16,6 +16,7 @@ import dev.stevedore.client.JobsApi;
 import dev.stevedore.client.KeysApi;
 import dev.stevedore.client.LogLine;
 import dev.stevedore.client.MeApi;
+import dev.stevedore.client.NodesApi;
 import dev.stevedore.client.NotAuthenticatedException;
 import dev.stevedore.client.NotFoundException;
 import dev.stevedore.client.SandboxesApi;
@@ -27,6 +28,7 @@ import dev.stevedore.job.JobResource;
 import dev.stevedore.job.JobSpec;
 import dev.stevedore.job.JobState;
 import dev.stevedore.job.JobView;
+import dev.stevedore.node.NodesResource;
 import dev.stevedore.sandbox.ExecRequest;
 import dev.stevedore.sandbox.ExecResult;
 import dev.stevedore.sandbox.SandboxResource;
@@ -104,6 +106,7 @@ class ClientLibraryIT {
     Clients.assertMirrors(KeysApi.class, KeyResource.class);
     Clients.assertMirrors(TenantsApi.class, TenantResource.class);
     Clients.assertMirrors(MeApi.class, MeResource.class);
+    Clients.assertMirrors(NodesApi.class, NodesResource.class);
   }
 
   @Test

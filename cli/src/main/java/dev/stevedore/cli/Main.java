@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       JobCommands.Output.class,
       BatchCommands.class,
       SandboxCommands.class,
+      NodeCommands.class,
       AdminCommands.Keys.class,
       AdminCommands.Tenants.class,
       CommandLine.HelpCommand.class

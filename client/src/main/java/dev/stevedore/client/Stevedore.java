@@ -64,6 +64,7 @@ public final class Stevedore implements AutoCloseable {
   private final KeysApi keys;
   private final TenantsApi tenants;
   private final MeApi me;
+  private final NodesApi nodes;
   private final Problems problems;
   private final Jsonb json;
 
@@ -86,6 +87,7 @@ public final class Stevedore implements AutoCloseable {
     this.keys = proxy(KeysApi.class);
     this.tenants = proxy(TenantsApi.class);
     this.me = proxy(MeApi.class);
+    this.nodes = proxy(NodesApi.class);
   }
 
   /**
@@ -118,6 +120,10 @@ public final class Stevedore implements AutoCloseable {
 
   public MeApi me() {
     return me;
+  }
+
+  public NodesApi nodes() {
+    return nodes;
   }
 
   /**

@@ -61,7 +61,8 @@ class LimitsIT {
   @Test
   void forkBombIsBoundedByThePidsLimitAndTheJobEnds() {
     String spec =
-        job("bomb() { bomb | bomb & }; bomb; sleep 60")
+        // exec: the shell becomes the sleep without a fork, which the exhausted pids would refuse
+        job("bomb() { bomb | bomb & }; bomb; exec sleep 60")
             .add("resources", Json.createObjectBuilder().add("pids", 32))
             .add("timeoutSeconds", 6)
             .build()

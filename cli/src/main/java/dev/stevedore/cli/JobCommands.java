@@ -8,8 +8,6 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -322,13 +320,5 @@ final class JobCommands {
     fields.put("started", job.startedAt());
     fields.put("finished", job.finishedAt());
     printer.fields(fields);
-  }
-
-  static void write(Path file, InputStream in) {
-    try {
-      Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

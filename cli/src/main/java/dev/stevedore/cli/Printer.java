@@ -62,10 +62,6 @@ final class Printer {
     }
   }
 
-  void line(String text) {
-    out.println(text);
-  }
-
   static String text(Object value) {
     if (value == null) {
       return "";

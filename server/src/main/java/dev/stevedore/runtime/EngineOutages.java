@@ -48,12 +48,12 @@ public class EngineOutages {
   /**
    * Whether a container that ran from {@code started} to {@code finished} may have been ended by an
    * outage: it ended within one (with the margins above) and had started before the engine answered
-   * again. A container started after an outage, which ends soon after it with an error of its own,
-   * was not interrupted by it.
+   * again (when its start is known). A container started after an outage, which ends soon after it
+   * with an error of its own, was not interrupted by it.
    */
   public synchronized boolean overlaps(Instant started, Instant finished) {
-    if (started == null || finished == null) {
-      return overlaps(finished);
+    if (finished == null) {
+      return false;
     }
     if (current != null && !finished.isBefore(current.minus(BEFORE))) {
       return true;
@@ -61,24 +61,7 @@ public class EngineOutages {
     for (Outage outage : past) {
       if (!finished.isBefore(outage.from().minus(BEFORE))
           && !finished.isAfter(outage.to().plus(AFTER))
-          && started.isBefore(outage.to())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether an outage (ended or not) overlaps this instant, with the margins above. */
-  public synchronized boolean overlaps(Instant instant) {
-    if (instant == null) {
-      return false;
-    }
-    if (current != null && !instant.isBefore(current.minus(BEFORE))) {
-      return true;
-    }
-    for (Outage outage : past) {
-      if (!instant.isBefore(outage.from().minus(BEFORE))
-          && !instant.isAfter(outage.to().plus(AFTER))) {
+          && (started == null || started.isBefore(outage.to()))) {
         return true;
       }
     }

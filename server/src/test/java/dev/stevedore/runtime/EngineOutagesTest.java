@@ -15,11 +15,11 @@ class EngineOutagesTest {
     EngineOutages outages = new EngineOutages();
     outages.unreachable(T);
     outages.answered(T.plusSeconds(60));
-    assertTrue(outages.overlaps(T.plusSeconds(59)), "killed when the engine came back");
-    assertTrue(outages.overlaps(T.minusSeconds(10)), "killed as the engine stopped");
-    assertFalse(outages.overlaps(T.minusSeconds(120)), "long before");
-    assertFalse(outages.overlaps(T.plusSeconds(120)), "long after");
-    assertFalse(outages.overlaps(null));
+    assertTrue(outages.overlaps(null, T.plusSeconds(59)), "killed when the engine came back");
+    assertTrue(outages.overlaps(null, T.minusSeconds(10)), "killed as the engine stopped");
+    assertFalse(outages.overlaps(null, T.minusSeconds(120)), "long before");
+    assertFalse(outages.overlaps(null, T.plusSeconds(120)), "long after");
+    assertFalse(outages.overlaps(null, null));
   }
 
   @Test
@@ -27,15 +27,15 @@ class EngineOutagesTest {
     EngineOutages outages = new EngineOutages();
     outages.unreachable(T);
     outages.unreachable(T.plusSeconds(30)); // still the same outage
-    assertTrue(outages.overlaps(T.plusSeconds(3600)));
-    assertFalse(outages.overlaps(T.minusSeconds(120)));
+    assertTrue(outages.overlaps(null, T.plusSeconds(3600)));
+    assertFalse(outages.overlaps(null, T.minusSeconds(120)));
   }
 
   @Test
   void noOutageNoOverlap() {
     EngineOutages outages = new EngineOutages();
     outages.answered(T);
-    assertFalse(outages.overlaps(T));
+    assertFalse(outages.overlaps(null, T));
   }
 
   @Test

@@ -9,6 +9,7 @@ import it.support.Api;
 import it.support.Engine;
 import it.support.Ready;
 import it.support.Server;
+import it.support.Stream;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -127,10 +128,13 @@ class MultiNodeIT {
   void aJobOnOneNodeIsFollowedLiveFromTheOther() throws Exception {
     // A takes nothing while drained: the job runs on B, and A is asked for it.
     Api.post("/api/v1/nodes/" + nodeA + "/drain", "");
+    Stream events = Stream.open("/ws/events?ticket=" + Stream.ticket(Api.ADMIN_KEY), true);
     String id;
+    Stream socket;
     try {
-      id = submitTo(true, "for i in 1 2 3 4; do echo line $i; sleep 1; done");
+      id = submitTo(true, "for i in 1 2 3 4 5; do echo line $i; sleep 1; done");
       Api.awaitState(id, Duration.ofSeconds(60), "RUNNING");
+      socket = Stream.open("/ws/jobs/" + id + "/logs?ticket=" + Stream.ticket(Api.ADMIN_KEY), true);
     } finally {
       Api.post("/api/v1/nodes/" + nodeA + "/undrain", "");
     }
@@ -150,11 +154,37 @@ class MultiNodeIT {
       }
     }
 
-    assertEquals(List.of("line 1", "line 2", "line 3", "line 4"), lines);
+    List<String> expected = List.of("line 1", "line 2", "line 3", "line 4", "line 5");
+    assertEquals(expected, lines);
     assertTrue(
-        Duration.between(arrived.get(1), arrived.get(3)).toMillis() >= 1000,
+        Duration.between(arrived.get(1), arrived.get(4)).toMillis() >= 1000,
         "lines came as they were written on the other node: " + arrived);
     assertEquals("SUCCEEDED", Api.job(id).getString("state"));
+
+    // The WebSocket stream on A: every line once, in order, then the end, then a normal close.
+    assertEquals(1000, socket.closed.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    List<String> streamed =
+        socket.messages.stream()
+            .filter(m -> m.getString("type").equals("line"))
+            .map(m -> m.getString("text"))
+            .toList();
+    assertEquals(expected, streamed);
+    JsonObject end = socket.messages.get(socket.messages.size() - 1);
+    assertEquals("end", end.getString("type"), end.toString());
+    assertEquals("SUCCEEDED", end.getString("state"), end.toString());
+    // A's event stream heard every change B made.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> statesHeard(events, id).contains("SUCCEEDED"));
+    assertEquals(List.of("QUEUED", "STARTING", "RUNNING", "SUCCEEDED"), statesHeard(events, id));
+    events.abort();
+  }
+
+  private static List<String> statesHeard(Stream events, String id) {
+    return events.messages.stream()
+        .filter(m -> id.equals(m.getString("jobId", null)))
+        .map(m -> m.getString("to"))
+        .toList();
   }
 
   @Test
@@ -166,7 +196,7 @@ class MultiNodeIT {
     try {
       for (int i = 0; i < 2; i++) {
         running.add(
-            submitTo(true, "if [ \"$STEVEDORE_ATTEMPT\" = 1 ]; then sleep 300; fi; echo done"));
+            submitTo(true, "if [ \"$STEVEDORE_ATTEMPT\" = 1 ]; then sleep 25; fi; echo done"));
       }
       for (String id : running) {
         Api.awaitState(id, Duration.ofSeconds(60), "RUNNING");
@@ -178,6 +208,12 @@ class MultiNodeIT {
     } finally {
       Api.post("/api/v1/nodes/" + nodeA + "/undrain", "");
     }
+    // The first one's container goes with its node, as when a machine is lost with its engine.
+    String gone = running.get(0);
+    String adopted = running.get(1);
+    for (var container : Engine.containersOf(gone)) {
+      Engine.docker().removeContainerCmd(container.getId()).withForce(true).exec();
+    }
 
     // The queued ones are anyone's: A runs them at once.
     for (String id : queued) {
@@ -185,15 +221,27 @@ class MultiNodeIT {
       assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
       assertEquals(nodeA, ended.getString("node"));
     }
-    // The running ones run again on A once B has been silent past its grace period.
-    for (String id : running) {
-      JsonObject ended = Api.awaitState(id, Duration.ofSeconds(90), "SUCCEEDED", "FAILED");
-      assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
-      assertEquals(2, ended.getInt("attempt"), ended.toString());
-      assertEquals(nodeA, ended.getString("node"));
-      assertTrue(ended.toString().contains("node lost: " + nodeB), ended.toString());
-      assertTrue(states(ended).contains("QUEUED"));
-    }
+    // Once B has been silent past its lease and grace period: the job whose container is gone
+    // runs again on A as a new attempt, not counted against its retries...
+    JsonObject requeued = Api.awaitState(gone, Duration.ofSeconds(90), "SUCCEEDED", "FAILED");
+    assertEquals("SUCCEEDED", requeued.getString("state"), requeued.toString());
+    assertEquals(2, requeued.getInt("attempt"), requeued.toString());
+    assertEquals(nodeA, requeued.getString("node"));
+    assertTrue(requeued.toString().contains("node lost: " + nodeB), requeued.toString());
+    assertTrue(states(requeued).contains("QUEUED"));
+    // ... and A, which drives the same engine, adopts the container still there: same attempt.
+    JsonObject kept = Api.awaitState(adopted, Duration.ofSeconds(90), "SUCCEEDED", "FAILED");
+    assertEquals("SUCCEEDED", kept.getString("state"), kept.toString());
+    assertEquals(1, kept.getInt("attempt"), kept.toString());
+    assertEquals(nodeA, kept.getString("node"));
+    assertEquals(
+        1,
+        kept.getJsonArray("history").stream()
+            .map(JsonObject.class::cast)
+            .filter(h -> h.getString("to").equals("STARTING"))
+            .count(),
+        kept.toString());
+    assertTrue(Api.logs(adopted).contains("done"), Api.logs(adopted));
 
     // B comes back: the containers of the attempts that moved on go, and nothing is left.
     Server.start(B_NAME, B);

@@ -380,7 +380,8 @@ abstract class JobRepositoryContract {
     }
     String node = "arq-node-" + UUID.randomUUID();
 
-    Optional<Job> claimed = tx.inOne(() -> repository.claim(first.id(), node, "claimed"));
+    Optional<Job> claimed =
+        tx.inOne(() -> repository.claim(first.id(), node, Instant.now(), "claimed"));
 
     assertTrue(claimed.isPresent());
     assertEquals(JobState.STARTING, stored(first.id()).state());
@@ -399,10 +400,13 @@ abstract class JobRepositoryContract {
                         tenantQuotas.defaultMaxRunning()))
             .containsAll(Set.of(one, tenant)));
 
-    assertFalse(tx.inOne(() -> repository.claim(second.id(), node, "claimed")).isPresent());
+    assertFalse(
+        tx.inOne(() -> repository.claim(second.id(), node, Instant.now(), "claimed")).isPresent());
     assertEquals(JobState.QUEUED, stored(second.id()).state());
-    assertFalse(tx.inOne(() -> repository.claim(blocked.id(), node, "claimed")).isPresent());
-    assertFalse(tx.inOne(() -> repository.claim(JobId.next(), node, "claimed")).isPresent());
+    assertFalse(
+        tx.inOne(() -> repository.claim(blocked.id(), node, Instant.now(), "claimed")).isPresent());
+    assertFalse(
+        tx.inOne(() -> repository.claim(JobId.next(), node, Instant.now(), "claimed")).isPresent());
   }
 
   @Test

@@ -23,6 +23,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +49,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Dispatcher {
 
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
+  /** Reads of the queue in one pass at most: the next pass, soon, goes on. */
+  private static final int MAX_ROUNDS = 10;
 
   @Inject JobRepository repository;
   @Inject NodeAdmission admission;
@@ -149,6 +154,11 @@ public class Dispatcher {
     }
   }
 
+  /** Asks for a pass: a job was queued on another node, which may start here. */
+  public void wake() {
+    requestPass();
+  }
+
   private void requestPass() {
     if (!stopped && passRequested.compareAndSet(false, true)) {
       executor.execute(this::dispatch);
@@ -184,6 +194,7 @@ public class Dispatcher {
         Set<String> full = Set.of();
         // Pools with no container free for a job read in this pass: their jobs wait.
         Set<String> exhausted = new HashSet<>();
+        int rounds = 0;
         while (free > 0) {
           int limit = free * 2 + 10;
           List<JobRepository.Candidate> candidates =
@@ -201,10 +212,12 @@ public class Dispatcher {
             quotas = tenants.maxRunningByTenant();
             defaultQuota = tenants.defaultMaxRunning();
           }
-          int started = 0;
           boolean reread = false;
+          // The jobs to claim in one go, each counted against its tenant's quota already.
+          List<JobRepository.Candidate> batch = new ArrayList<>();
+          Map<JobId, PoolLease> leases = new HashMap<>();
           for (JobRepository.Candidate candidate : candidates) {
-            if (started == free) {
+            if (batch.size() == free) {
               break;
             }
             long tenantActive = active.getOrDefault(candidate.tenant(), 0L);
@@ -219,7 +232,6 @@ public class Dispatcher {
             if (!inFlight.add(id)) {
               continue;
             }
-            PoolLease lease = null;
             if (candidate.pool() != null) {
               // Waited for before it is asked: a container that comes free meanwhile asks for a
               // pass.
@@ -231,42 +243,48 @@ public class Dispatcher {
                 reread = true; // read past the jobs that wait for this pool
                 continue;
               }
-              lease = reserved.get();
+              leases.put(id, reserved.get());
             }
-            boolean claimed;
-            try {
-              claimed = lifecycle.claim(id, node.name());
-            } catch (RuntimeException e) {
-              // Not ours after all, or ours with the answer lost: either way no runner watches
-              // it, so it must not stay in flight; the reconciler settles a claim that committed.
-              inFlight.remove(id);
-              if (lease != null) {
-                pools.unreserve(lease);
-              }
-              throw e;
+            batch.add(candidate);
+            active.put(candidate.tenant(), tenantActive + 1);
+          }
+          Set<JobId> claimed = Set.of();
+          try {
+            if (!batch.isEmpty()) {
+              claimed =
+                  lifecycle.claim(batch, node.name(), Instant.now().plus(admission.deadAfter()));
             }
-            if (claimed) {
-              running.incrementAndGet();
-              started++;
-              active.put(candidate.tenant(), tenantActive + 1);
-              PoolLease placed = lease;
-              Consumer<JobId> run = placed == null ? runner::run : job -> runner.run(job, placed);
-              executor.execute(() -> runAndRelease(id, run));
-            } else {
-              inFlight.remove(id);
-              if (lease != null) {
-                pools.unreserve(lease);
+          } finally {
+            // Not claimed (another node's now, cancelled, or its tenant's quota reached through
+            // another node), or the claim failed with its answer lost: either way no runner
+            // watches it, so it must not stay in flight; the reconciler settles a claim that
+            // committed.
+            for (JobRepository.Candidate candidate : batch) {
+              if (!claimed.contains(candidate.id())) {
+                inFlight.remove(candidate.id());
+                PoolLease lease = leases.get(candidate.id());
+                if (lease != null) {
+                  pools.unreserve(lease);
+                }
+                active.put(candidate.tenant(), repository.countActive(candidate.tenant()));
+                reread = true; // the next jobs in the queue may take its place
               }
-              // At its quota through another node's claim: count it full for this pass.
-              active.put(
-                  candidate.tenant(),
-                  Math.max(tenantActive, repository.countActive(candidate.tenant())));
             }
           }
+          for (JobRepository.Candidate candidate : batch) {
+            JobId id = candidate.id();
+            if (claimed.contains(id)) {
+              running.incrementAndGet();
+              PoolLease placed = leases.get(id);
+              Consumer<JobId> run = placed == null ? runner::run : job -> runner.run(job, placed);
+              executor.execute(() -> runAndRelease(id, run));
+            }
+          }
+          int started = claimed.size();
           free -= started;
           queueStatus.freeSlots(free);
           poolsWaitedFor = Set.copyOf(exhausted);
-          if (!reread && (started == 0 || candidates.size() < limit)) {
+          if (!reread && (started == 0 || candidates.size() < limit) || ++rounds == MAX_ROUNDS) {
             break; // nothing more can start now, or the queue has no more
           }
           // Else read again: tenants at their quota are left out of the next read.

@@ -28,7 +28,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   <li>one whose container is gone is requeued if it never ran (STARTING), failed if it did;
  *   <li>the container of a cancelled job is stopped, its output and outputs kept, and removed;
  *   <li>a container labelled by this node that no active job owns is removed, unless it is a pool's
- *       or a sandbox's (the warm pools and the sandboxes keep their own);
+ *       or a sandbox's (the warm pools and the sandboxes keep their own) or another node that
+ *       shares the engine adopted its job while this one was lost;
  *   <li>a pooled job found RUNNING with no runner failed: its command cannot be followed again.
  * </ul>
  *
@@ -119,6 +120,9 @@ public class Reconciler {
       if (jobId != null && isValid(jobId) && dispatcher.isInFlight(new JobId(jobId))) {
         continue;
       }
+      if (jobId != null && isValid(jobId) && isAdopted(new JobId(jobId), orphan)) {
+        continue; // another node, sharing the engine, adopted it while this one was away
+      }
       if (jobId != null && isValid(jobId) && isCancelledAttempt(new JobId(jobId), orphan)) {
         // Cancelled while no runner watched it (the server stopped meanwhile): its output and
         // outputs are kept before it goes, as for any cancel.
@@ -146,6 +150,18 @@ public class Reconciler {
     return repository
         .find(id)
         .map(job -> job.state() == JobState.CANCELLED && job.attempt() == attempt(container))
+        .orElse(false);
+  }
+
+  private boolean isAdopted(JobId id, ManagedContainer container) {
+    return repository
+        .find(id)
+        .map(
+            job ->
+                job.state().isActive()
+                    && job.attempt() == attempt(container)
+                    && job.node() != null
+                    && !job.node().equals(node.name()))
         .orElse(false);
   }
 

@@ -58,6 +58,11 @@ final class LogFollower implements LiveLogs.Follower {
     }
   }
 
+  /** The attempt of the last line sent (0 before any). */
+  synchronized int lastAttempt() {
+    return replayedAttempt;
+  }
+
   /** True the first time only: a stream ends once. */
   boolean markEnded() {
     return ended.compareAndSet(false, true);

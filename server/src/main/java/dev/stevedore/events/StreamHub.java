@@ -24,8 +24,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class StreamHub {
 
+  private static final java.time.Duration TAIL_EVERY = java.time.Duration.ofMillis(500);
+
   @Inject LiveLogs live;
   @Inject JobRepository jobs;
+  @Inject dev.stevedore.logs.JobLogs logs;
+  @Inject dev.stevedore.dispatch.Dispatcher dispatcher;
+  @Inject dev.stevedore.core.NodeIdentity node;
+  @Inject dev.stevedore.core.Schedules schedules;
 
   @Inject
   @ConfigProperty(name = "stevedore.streams.max-pending-messages")
@@ -62,6 +68,48 @@ public class StreamHub {
 
   void stopListening(Outbox outbox) {
     eventListeners.removeIf(l -> l.outbox() == outbox);
+  }
+
+  /** Follows the log streams of jobs that run on other nodes: see {@link #tailElsewhere}. */
+  public void start() {
+    schedules.withFixedDelay(
+        "Logs of jobs on other nodes", TAIL_EVERY, TAIL_EVERY, this::tailElsewhere);
+  }
+
+  /**
+   * Passes on to the followers of a job that no runner of this node watches what its node stored of
+   * its output since (on the data directory the nodes share), and ends their streams once it has
+   * ended: its runner on another node publishes its lines there, not here. One read of the job per
+   * followed job and pass; a job that runs here costs nothing.
+   */
+  void tailElsewhere() {
+    for (Map.Entry<JobId, Set<LogFollower>> followed : logFollowers.entrySet()) {
+      JobId id = followed.getKey();
+      if (dispatcher.isInFlight(id)) {
+        continue; // its lines come live
+      }
+      jobs.find(id)
+          .ifPresent(
+              job -> {
+                boolean elsewhere = job.node() != null && !job.node().equals(node.name());
+                if (!elsewhere && !job.state().isFinished()) {
+                  return; // queued, or about to start here
+                }
+                for (LogFollower follower : followed.getValue()) {
+                  for (int attempt = Math.max(1, follower.lastAttempt());
+                      attempt <= job.attempt();
+                      attempt++) {
+                    logs.lines(id, attempt).forEach(follower::line);
+                  }
+                  if (job.state().isFinished()) {
+                    end(
+                        new Messages.End(
+                            id.value(), job.state(), job.attempt(), job.exitCode(), job.reason()),
+                        follower);
+                  }
+                }
+              });
+    }
   }
 
   /** Ends a follower's stream if the job has ended for good: the final state, then a close. */
@@ -128,6 +176,11 @@ public class StreamHub {
   void onSandboxChange(
       @Observes(during = TransactionPhase.AFTER_SUCCESS)
           dev.stevedore.sandbox.SandboxChanged change) {
+    tell(change);
+  }
+
+  /** Tells the listeners of a sandbox's change, made on this node or another. */
+  void tell(dev.stevedore.sandbox.SandboxChanged change) {
     if (hasEventListeners(change.tenant())) {
       broadcast(
           change.tenant(),
@@ -157,6 +210,14 @@ public class StreamHub {
   }
 
   void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {
+    tell(change);
+  }
+
+  /**
+   * Tells the listeners of a job's state change, made on this node or another, and ends the log
+   * streams of a job that has ended for good.
+   */
+  void tell(JobStateChanged change) {
     String message =
         Messages.json(
             new Messages.StateChange(

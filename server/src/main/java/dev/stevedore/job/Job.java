@@ -101,6 +101,10 @@ public class Job {
   @Column(name = "files_removed_at")
   private Instant filesRemovedAt;
 
+  /** Until when the claim of the node that runs it holds; renewed with the node's heartbeat. */
+  @Column(name = "lease_until")
+  private Instant leaseUntil;
+
   @ElementCollection(fetch = FetchType.EAGER)
   @CollectionTable(name = "job_label", joinColumns = @JoinColumn(name = "job_id"))
   @MapKeyColumn(name = "label_key")
@@ -236,6 +240,33 @@ public class Job {
 
   void node(String node) {
     this.node = node;
+  }
+
+  /** Claimed by {@code node} until {@code leaseUntil}. */
+  void claimedBy(String node, Instant leaseUntil) {
+    this.node = node;
+    this.leaseUntil = leaseUntil;
+  }
+
+  /** The current attempt goes on, followed by {@code node}: its former node was lost. */
+  void adoptedBy(String node, Instant leaseUntil, String why, Instant now) {
+    claimedBy(node, leaseUntil);
+    reason = why;
+    updatedAt = now;
+  }
+
+  public Instant leaseUntil() {
+    return leaseUntil;
+  }
+
+  /**
+   * Records a claim that a statement made in the database (QUEUED to STARTING, the node and its
+   * lease set there): the history entry that goes with it.
+   */
+  JobHistoryEntry recordClaim(String why, Instant now) {
+    JobHistoryEntry entry = new JobHistoryEntry(this, JobState.QUEUED, JobState.STARTING, now, why);
+    history.add(entry);
+    return entry;
   }
 
   public String tenantId() {

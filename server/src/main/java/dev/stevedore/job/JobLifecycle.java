@@ -6,6 +6,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -23,6 +25,7 @@ public class JobLifecycle {
   private static final Duration ENGINE_WAIT = Duration.ofSeconds(5);
 
   @Inject JobRepository repository;
+  @Inject dev.stevedore.db.DatabaseKind database;
 
   /** Moves the job to {@code to}; throws {@link IllegalTransitionException} if not allowed. */
   public Job transition(JobId id, JobState to, String reason) {
@@ -40,19 +43,33 @@ public class JobLifecycle {
   }
 
   /**
-   * QUEUED to STARTING on this node: if it happens, the caller owns the job's next attempt. False
-   * when the job's tenant has reached its running quota meanwhile, or the job was changed (claimed
-   * elsewhere, cancelled) since it was read.
+   * QUEUED to STARTING on {@code node}, for as many of {@code candidates} (in dispatch order) as
+   * their tenants' running quotas allow, each claim held until {@code leaseUntil}: the jobs
+   * claimed, whose next attempts the caller owns. One left out has been claimed elsewhere,
+   * cancelled or changed since it was read, or its tenant has reached its quota. On PostgreSQL one
+   * statement claims them all; on H2 (one node) each is a state change checked against its version.
    */
-  public boolean claim(JobId id, String node) {
-    try {
-      return repository.claim(id, node, "dispatched to node " + node).isPresent();
-    } catch (RuntimeException e) {
-      if (isOptimisticLockFailure(e)) {
-        return false;
-      }
-      throw e;
+  public Set<JobId> claim(
+      List<JobRepository.Candidate> candidates, String node, Instant leaseUntil) {
+    String reason = "dispatched to node " + node;
+    if (database.isPostgres()) {
+      return repository.claimAll(candidates, node, leaseUntil, reason).stream()
+          .map(Job::id)
+          .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
     }
+    Set<JobId> claimed = new java.util.LinkedHashSet<>();
+    for (JobRepository.Candidate candidate : candidates) {
+      try {
+        repository
+            .claim(candidate.id(), node, leaseUntil, reason)
+            .ifPresent(job -> claimed.add(job.id()));
+      } catch (RuntimeException e) {
+        if (!isOptimisticLockFailure(e)) {
+          throw e;
+        }
+      }
+    }
+    return claimed;
   }
 
   /**
@@ -83,6 +100,23 @@ public class JobLifecycle {
           uncountedAttempt(job);
           job.node(null);
         });
+  }
+
+  /**
+   * The current attempt of a job on the lost node {@code from} goes on, followed by {@code to},
+   * whose engine runs its container too. False if it moved on meanwhile or another node adopted it
+   * first.
+   */
+  public boolean adopt(
+      JobId id, int attempt, String from, String to, Instant leaseUntil, String reason) {
+    try {
+      return repository.adopt(id, attempt, from, to, leaseUntil, truncate(reason));
+    } catch (RuntimeException e) {
+      if (isOptimisticLockFailure(e)) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /**

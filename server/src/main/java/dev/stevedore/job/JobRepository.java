@@ -135,7 +135,7 @@ public class JobRepository {
    * of its own, committed before the dispatcher hands the job to a runner.
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public Optional<Job> claim(JobId id, String node, String reason) {
+  public Optional<Job> claim(JobId id, String node, Instant leaseUntil, String reason) {
     Job queued = find(id).orElse(null);
     if (queued == null) {
       return Optional.empty(); // deleted since it was read
@@ -145,8 +145,76 @@ public class JobRepository {
       return Optional.empty();
     }
     // Called on this bean, not through its proxy: one transaction with the lock.
-    Outcome claimed = transition(id, JobState.STARTING, reason, job -> job.node(node));
+    Outcome claimed =
+        transition(id, JobState.STARTING, reason, job -> job.claimedBy(node, leaseUntil));
     return Optional.ofNullable(claimed.job());
+  }
+
+  /**
+   * QUEUED to STARTING on {@code node}, its claim held until {@code leaseUntil}, for as many of
+   * {@code candidates} (in dispatch order) as their tenants' running quotas allow: PostgreSQL only,
+   * one transaction of its own. The tenants' locks are taken first, in the order of their ids (so
+   * that two nodes never wait for each other), and the room under each quota counted under them;
+   * then one statement claims the jobs, skipping any that another transaction holds ({@code FOR
+   * UPDATE SKIP LOCKED}: another node's claim, a cancel) or that are no longer queued. The jobs
+   * claimed, each with its history entry and its event.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public List<Job> claimAll(
+      List<Candidate> candidates, String node, Instant leaseUntil, String reason) {
+    Map<String, Long> room = new java.util.HashMap<>();
+    for (String tenant :
+        new java.util.TreeSet<>(candidates.stream().map(Candidate::tenant).toList())) {
+      room.put(tenant, tenants.lockQuotas(tenant).maxRunning() - countActive(tenant));
+    }
+    List<String> ids = new ArrayList<>();
+    for (Candidate candidate : candidates) {
+      if (room.merge(candidate.tenant(), -1L, Long::sum) >= 0) {
+        ids.add(candidate.id().value());
+      }
+    }
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Instant now = Instant.now();
+    StringBuilder placeholders = new StringBuilder();
+    for (int i = 0; i < ids.size(); i++) {
+      placeholders.append(i == 0 ? "?" : ", ?").append(i + 5);
+    }
+    jakarta.persistence.Query update =
+        em.createNativeQuery(
+                "UPDATE job SET state = 'STARTING', node = ?1, lease_until = ?2, reason = ?3,"
+                    + " updated_at = ?4, version = version + 1"
+                    + " WHERE id IN (SELECT id FROM job WHERE id IN ("
+                    + placeholders
+                    + ") AND state = 'QUEUED' FOR UPDATE SKIP LOCKED)"
+                    + " RETURNING id")
+            .setParameter(1, node)
+            .setParameter(
+                2, java.time.OffsetDateTime.ofInstant(leaseUntil, java.time.ZoneOffset.UTC))
+            .setParameter(3, reason)
+            .setParameter(4, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC));
+    for (int i = 0; i < ids.size(); i++) {
+      update.setParameter(i + 5, ids.get(i));
+    }
+    Set<Object> claimedIds = new HashSet<Object>((List<?>) update.getResultList());
+    if (claimedIds.isEmpty()) {
+      return List.of();
+    }
+    List<Job> claimed = new ArrayList<>();
+    Map<Job, Integer> pending = new java.util.LinkedHashMap<>();
+    for (String id : ids) { // read after the statement: the claimed state, in dispatch order
+      if (claimedIds.contains(id)) {
+        Job job = em.find(Job.class, id);
+        int known = job.history().size();
+        job.recordClaim(reason, now);
+        claimed.add(job);
+        pending.put(job, known);
+      }
+    }
+    em.flush(); // the history entries, before their events
+    pending.forEach(this::announce);
+    return claimed;
   }
 
   /** The tenants of {@code quotas} (or with active jobs) whose active jobs reach their quota. */
@@ -252,6 +320,13 @@ public class JobRepository {
       return Outcome.refused(refused);
     }
     em.flush();
+    announce(job, known);
+    return Outcome.moved(job);
+  }
+
+  /** Fires the event of each history entry of {@code job} after the first {@code known}. */
+  private void announce(Job job, int known) {
+    JobId id = job.id();
     List<JobHistoryEntry> history = job.history();
     for (int i = known; i < history.size(); i++) {
       JobHistoryEntry entry = history.get(i);
@@ -269,7 +344,27 @@ public class JobRepository {
               history.get(i - 1).at(),
               last && entry.to().isFinished()));
     }
-    return Outcome.moved(job);
+  }
+
+  /**
+   * Hands the current attempt of an active job from the lost node {@code from} to {@code to}, whose
+   * engine runs its container too: the same attempt goes on, followed from {@code to}. False if the
+   * job has moved on meanwhile (ended, another attempt, another node). A transaction of its own; an
+   * optimistic lock failure (another node adopting it at once) surfaces at its commit.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean adopt(
+      JobId id, int attempt, String from, String to, Instant leaseUntil, String reason) {
+    Job job = find(id).orElse(null);
+    if (job == null
+        || !job.state().isActive()
+        || job.attempt() != attempt
+        || !from.equals(job.node())) {
+      return false;
+    }
+    job.adoptedBy(to, leaseUntil, reason, Instant.now());
+    em.flush();
+    return true;
   }
 
   /**

@@ -1,16 +1,21 @@
 package dev.stevedore.node;
 
+import dev.stevedore.core.NodeAdmission;
 import dev.stevedore.core.NodeIdentity;
 import dev.stevedore.core.Schedules;
+import dev.stevedore.dispatch.Dispatcher;
 import dev.stevedore.job.Job;
 import dev.stevedore.job.JobLifecycle;
 import dev.stevedore.job.JobRepository;
+import dev.stevedore.runtime.ContainerLabels;
+import dev.stevedore.runtime.ContainerRuntime;
 import dev.stevedore.sandbox.Sandbox;
 import dev.stevedore.sandbox.SandboxRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -18,10 +23,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Settles the jobs of nodes that stopped answering: every live node looks, every heartbeat
  * interval, for STARTING and RUNNING jobs of a node whose heartbeat is older than the dead
- * threshold plus a grace period, and makes each a new attempt in the queue, for any node to claim.
- * Each change is one attempt-checked transition, so two nodes that look at once settle a job once.
- * The lost node, should it come back, records nothing more of those attempts and removes their
- * containers. Its live sandboxes end.
+ * threshold plus a grace period and whose claim's lease ran out as long ago. When this node drives
+ * the same Docker engine as the lost one and the job's container is there, it adopts the container:
+ * the attempt goes on, followed from here. Otherwise the job becomes a new attempt in the queue,
+ * for any node to claim. Each change is checked against the job's attempt and version, so two nodes
+ * that look at once settle a job once. The lost node, should it come back, records nothing more of
+ * those attempts, removes the containers of attempts that moved on and leaves the adopted ones. Its
+ * live sandboxes end.
  */
 @ApplicationScoped
 public class LostNodes {
@@ -35,6 +43,9 @@ public class LostNodes {
   @Inject JobLifecycle lifecycle;
   @Inject NodeIdentity identity;
   @Inject Schedules schedules;
+  @Inject ContainerRuntime runtime;
+  @Inject Dispatcher dispatcher;
+  @Inject NodeAdmission admission;
 
   @Inject
   @ConfigProperty(name = "stevedore.node.heartbeat-seconds")
@@ -59,12 +70,29 @@ public class LostNodes {
 
   /** One look. */
   void settle() {
-    Instant lostBefore = Instant.now().minus(liveness.deadAfter()).minusSeconds(graceSeconds);
-    for (NodeRepository.NodeRow row : nodes.all()) {
+    Instant now = Instant.now();
+    Instant lostBefore = now.minus(liveness.deadAfter()).minusSeconds(graceSeconds);
+    Instant leaseEndedBefore = now.minusSeconds(graceSeconds);
+    List<NodeRepository.NodeRow> rows = nodes.all();
+    String engine =
+        rows.stream()
+            .filter(row -> row.name().equals(identity.name()))
+            .map(row -> row.report().engineId())
+            .filter(id -> id != null)
+            .findFirst()
+            .orElse(null);
+    for (NodeRepository.NodeRow row : rows) {
       if (row.name().equals(identity.name()) || !row.heartbeatAt().isBefore(lostBefore)) {
         continue;
       }
+      boolean sharedEngine = engine != null && engine.equals(row.report().engineId());
       for (Job job : jobs.activeOn(row.name())) {
+        if (job.leaseUntil() != null && job.leaseUntil().isAfter(leaseEndedBefore)) {
+          continue; // its claim still holds
+        }
+        if (sharedEngine && adopt(job, row)) {
+          continue;
+        }
         String reason =
             "node lost: "
                 + row.name()
@@ -87,5 +115,42 @@ public class LostNodes {
         }
       }
     }
+  }
+
+  /**
+   * Adopts a job of the lost node whose container this node's engine runs: true if the job is
+   * followed from here now. A job in a warm pool's container is not: its command ran as an exec
+   * that only its own node could follow.
+   */
+  private boolean adopt(Job job, NodeRepository.NodeRow lost) {
+    if (job.container() != null) {
+      return false;
+    }
+    String container = ContainerLabels.containerName(job.id().value(), job.attempt());
+    try {
+      if (runtime.status(container).isEmpty()) {
+        return false; // gone with its node, or never made: a new attempt
+      }
+    } catch (RuntimeException engineUnavailable) {
+      return true; // nothing can be known now: the next look decides
+    }
+    String reason =
+        "adopted by node "
+            + identity.name()
+            + ", which shares its engine: node "
+            + lost.name()
+            + " last answered at "
+            + lost.heartbeatAt();
+    if (lifecycle.adopt(
+        job.id(),
+        job.attempt(),
+        lost.name(),
+        identity.name(),
+        Instant.now().plus(admission.deadAfter()),
+        reason)) {
+      LOG.warning("Job " + job.id() + " (attempt " + job.attempt() + ") " + reason);
+      dispatcher.adopt(job.id());
+    }
+    return true;
   }
 }

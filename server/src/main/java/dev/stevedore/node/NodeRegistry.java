@@ -102,7 +102,7 @@ public class NodeRegistry {
 
   private void beat() {
     try {
-      Optional<Boolean> draining = nodes.beat(name, instanceId, report());
+      Optional<Boolean> draining = nodes.beat(name, instanceId, report(), admission.deadAfter());
       draining.ifPresent(admission::draining);
       if (draining.isEmpty() && !lost) {
         lost = true;

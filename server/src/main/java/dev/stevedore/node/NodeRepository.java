@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -92,10 +93,11 @@ public class NodeRepository {
   }
 
   /**
-   * Records a heartbeat with what the node reports, and answers whether an operator drains it;
-   * empty if {@code instanceId} no longer holds the name.
+   * Records a heartbeat with what the node reports, renews the leases of the node's claims that run
+   * out within half a {@code lease}, and answers whether an operator drains it; empty if {@code
+   * instanceId} no longer holds the name.
    */
-  public Optional<Boolean> beat(String name, String instanceId, NodeReport report) {
+  public Optional<Boolean> beat(String name, String instanceId, NodeReport report, Duration lease) {
     try (Connection connection = connection();
         PreparedStatement update =
             connection.prepareStatement(
@@ -103,7 +105,11 @@ public class NodeRepository {
                     + " slots = ?, running = ?, load1 = ?, load5 = ?, load15 = ?,"
                     + " disk_free_bytes = ? WHERE name = ? AND instance_id = ?");
         PreparedStatement draining =
-            connection.prepareStatement("SELECT draining FROM node WHERE name = ?")) {
+            connection.prepareStatement("SELECT draining FROM node WHERE name = ?");
+        PreparedStatement renew =
+            connection.prepareStatement(
+                "UPDATE job SET lease_until = ? WHERE node = ? AND state IN ('STARTING', 'RUNNING')"
+                    + " AND (lease_until IS NULL OR lease_until < ?)")) {
       update.setObject(1, now());
       update.setString(2, report.advertisedUrl());
       update.setString(3, report.engineId());
@@ -119,6 +125,11 @@ public class NodeRepository {
       if (update.executeUpdate() == 0) {
         return Optional.empty();
       }
+      OffsetDateTime now = now();
+      renew.setObject(1, now.plus(lease));
+      renew.setString(2, name);
+      renew.setObject(3, now.plus(lease.dividedBy(2)));
+      renew.executeUpdate();
       draining.setString(1, name);
       try (ResultSet row = draining.executeQuery()) {
         return Optional.of(row.next() && row.getBoolean(1));

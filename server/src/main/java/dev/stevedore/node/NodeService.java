@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The nodes of the installation: listed from the node table, drained and undrained there. */
 @ApplicationScoped
@@ -22,17 +21,8 @@ public class NodeService {
 
   @Inject NodeAdmission admission;
 
-  @Inject
-  @ConfigProperty(name = "stevedore.node.heartbeat-seconds")
-  int heartbeatSeconds;
-
-  @Inject
-  @ConfigProperty(name = "stevedore.node.dead-after-beats")
-  int deadAfterBeats;
-
-  /** How long a node may be silent before it counts as dead. */
   public Duration deadAfter() {
-    return Duration.ofSeconds((long) heartbeatSeconds * deadAfterBeats);
+    return admission.deadAfter();
   }
 
   public List<NodeView> list() {

@@ -51,6 +51,8 @@ public class StartupSequence {
   @Inject NodeSampler sampler;
   @Inject NodeRegistry registry;
   @Inject dev.stevedore.node.LostNodes lostNodes;
+  @Inject dev.stevedore.events.ClusterEvents clusterEvents;
+  @Inject dev.stevedore.events.StreamHub streams;
 
   private volatile boolean complete;
 
@@ -70,6 +72,8 @@ public class StartupSequence {
     pools.start();
     sandboxes.start();
     sampler.start();
+    clusterEvents.start(); // before the dispatcher: a job queued elsewhere wakes it
+    streams.start();
     dispatcher.start();
     lostNodes.start();
     retention.start();

@@ -186,7 +186,8 @@ class DispatcherTest {
   void aJobClaimedByAnotherNodeMeanwhileIsLeftToItAndTheNextOneStarts() {
     JobId first = queued("default", 5);
     JobId second = queued("default", 0);
-    jobs.meanwhile(() -> jobs.claim(first, "node-b", "dispatched to node node-b"));
+    jobs.meanwhile(
+        () -> jobs.claim(first, "node-b", java.time.Instant.now(), "dispatched to node node-b"));
     Dispatcher one = dispatcher(jobs, 1);
 
     one.dispatch();

@@ -386,7 +386,15 @@ class JobRunnerTest {
     assertEquals(QUEUED, jobs.state(id));
     assertEquals(List.of(container(id)), List.copyOf(engine.names()));
 
-    assertTrue(lifecycle.claim(id, InMemoryJobRepository.NODE));
+    assertTrue(
+        lifecycle
+            .claim(
+                List.of(
+                    new dev.stevedore.job.JobRepository.Candidate(
+                        id, jobs.get(id).tenantId(), null)),
+                InMemoryJobRepository.NODE,
+                java.time.Instant.now())
+            .contains(id));
     runner.run(id);
 
     assertEquals(SUCCEEDED, jobs.state(id));

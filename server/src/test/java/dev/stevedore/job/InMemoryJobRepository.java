@@ -146,6 +146,7 @@ public class InMemoryJobRepository extends JobRepository {
   public JobLifecycle lifecycle() {
     JobLifecycle lifecycle = new JobLifecycle();
     lifecycle.repository = this;
+    lifecycle.database = dev.stevedore.db.DatabaseKind.known(false);
     return lifecycle;
   }
 
@@ -284,7 +285,7 @@ public class InMemoryJobRepository extends JobRepository {
   }
 
   @Override
-  public Optional<Job> claim(JobId id, String node, String reason) {
+  public Optional<Job> claim(JobId id, String node, Instant leaseUntil, String reason) {
     Runnable writer;
     synchronized (this) {
       writer = beforeClaims.poll();
@@ -299,7 +300,8 @@ public class InMemoryJobRepository extends JobRepository {
     if (countActive(queued.tenantId()) >= quota(queued.tenantId())) {
       return Optional.empty();
     }
-    return Optional.ofNullable(transition(id, JobState.STARTING, reason, j -> j.node(node)).job());
+    return Optional.ofNullable(
+        transition(id, JobState.STARTING, reason, j -> j.claimedBy(node, leaseUntil)).job());
   }
 
   @Override

@@ -31,6 +31,7 @@ class JobLifecycleRetriesTest {
 
   {
     lifecycle.repository = jobs;
+    lifecycle.database = dev.stevedore.db.DatabaseKind.known(false);
   }
 
   /** The changes committed, as their events tell them: {@code from>to attempt exit reason}. */
@@ -207,12 +208,18 @@ class JobLifecycleRetriesTest {
         JobLifecycle.ifStillPossible(() -> lifecycle.finish(id, FAILED, 1, "exited with code 1")));
   }
 
+  private boolean claim(JobId id, String node) {
+    Job job = jobs.get(id);
+    var candidate = new JobRepository.Candidate(id, job.tenantId(), job.pool());
+    return lifecycle.claim(List.of(candidate), node, Instant.now()).contains(id);
+  }
+
   @Test
   void aClaimThatLosesARaceIsNotTriedAgain() {
     JobId id = jobs.submit(Specs.job().spec());
-    jobs.meanwhile(() -> jobs.claim(id, "node-b", "dispatched to node node-b"));
+    jobs.meanwhile(() -> jobs.claim(id, "node-b", Instant.now(), "dispatched to node node-b"));
 
-    assertFalse(lifecycle.claim(id, "node-a"));
+    assertFalse(claim(id, "node-a"));
 
     assertEquals(1, jobs.lostRaces());
     assertEquals(STARTING, jobs.state(id));
@@ -226,8 +233,8 @@ class JobLifecycleRetriesTest {
     JobId waiting = jobs.submit(Specs.job().spec(), "acme");
     JobId other = jobs.submit(Specs.job().spec(), "other");
 
-    assertFalse(lifecycle.claim(waiting, "node-a"));
-    assertTrue(lifecycle.claim(other, "node-a"));
+    assertFalse(claim(waiting, "node-a"));
+    assertTrue(claim(other, "node-a"));
 
     assertEquals(QUEUED, jobs.state(waiting));
     assertEquals(STARTING, jobs.state(other));

@@ -1,0 +1,3 @@
+-- A claim records, besides the node, until when the claim holds: the node renews it with its
+-- heartbeat, and a job of a node whose lease has run out (plus a grace period) may move on.
+ALTER TABLE job ADD COLUMN lease_until TIMESTAMP WITH TIME ZONE;

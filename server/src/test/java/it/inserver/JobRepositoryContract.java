@@ -368,6 +368,58 @@ abstract class JobRepositoryContract {
   }
 
   @Test
+  void oneStatementClaimsSkipHeldJobsAndKeepQuotasAcrossNodes() throws Exception {
+    javax.sql.DataSource database = javax.naming.InitialContext.doLookup("jdbc/stevedore");
+    try (java.sql.Connection connection = database.getConnection()) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          connection.getMetaData().getDatabaseProductName().contains("PostgreSQL"),
+          "the one-statement claim is PostgreSQL's; H2 serves one node");
+    }
+    String two = tenant(2, null);
+    String five = tenant(5, null);
+    List<Job> jobs = new ArrayList<>();
+    for (String owner : List.of(two, two, two, five, five)) {
+      Job job = job(owner, spec("claim-" + jobs.size(), TOP, Map.of()), null);
+      // Kept from the application's dispatcher, which reads only jobs that are due.
+      JobFixtures.notBefore(job, Instant.now().plus(1, ChronoUnit.HOURS));
+      tx.inOne(() -> repository.insert(job, job.spec()));
+      jobs.add(job);
+    }
+    List<Candidate> candidates =
+        jobs.stream().map(j -> new Candidate(j.id(), j.tenantId(), null)).toList();
+    Instant lease = Instant.now().plusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+
+    // Another transaction holds the first of the second tenant's jobs (a cancel under way, say):
+    // the claim skips it rather than wait, and takes the rest its quotas allow.
+    List<Job> byX;
+    try (java.sql.Connection holder = database.getConnection()) {
+      holder.setAutoCommit(false);
+      try (java.sql.PreparedStatement lock =
+          holder.prepareStatement("SELECT id FROM job WHERE id = ? FOR UPDATE")) {
+        lock.setString(1, jobs.get(3).id().value());
+        lock.executeQuery().close();
+      }
+      byX = repository.claimAll(candidates, "node-x", lease, "dispatched to node node-x");
+      holder.rollback();
+    }
+    assertEquals(
+        List.of(jobs.get(0).id(), jobs.get(1).id(), jobs.get(4).id()),
+        byX.stream().map(Job::id).toList());
+
+    // Another node: the first tenant is at its quota across nodes; the job held before is free.
+    List<Job> byY = repository.claimAll(candidates, "node-y", lease, "dispatched to node node-y");
+    assertEquals(List.of(jobs.get(3).id()), byY.stream().map(Job::id).toList());
+
+    Job claimed = stored(jobs.get(0).id());
+    assertEquals(JobState.STARTING, claimed.state());
+    assertEquals("node-x", claimed.node());
+    assertEquals(lease, claimed.leaseUntil().truncatedTo(ChronoUnit.MILLIS));
+    assertEquals(List.of(JobState.QUEUED, JobState.STARTING), states(history(jobs.get(0).id())));
+    assertEquals("node-y", stored(jobs.get(3).id()).node());
+    assertEquals(JobState.QUEUED, stored(jobs.get(2).id()).state());
+  }
+
+  @Test
   void aClaimTakesAQueuedJobUnlessItsTenantIsAtItsRunningQuota() {
     String one = tenant(1, null);
     // Jobs that wait for their backoff are never offered to the application's dispatcher.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.support.Api;
 import it.support.Engine;
+import it.support.PostgresServer;
 import it.support.Ready;
 import it.support.Server;
 import it.support.Stream;
@@ -249,5 +250,54 @@ class MultiNodeIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> Engine.containersOf(id).isEmpty());
       assertEquals("SUCCEEDED", Api.job(id).getString("state"), "B recorded nothing of it");
     }
+  }
+
+  @Test
+  void aDatabaseRestartLosesNoJobAndRunsNoneTwice() {
+    List<String> jobs = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      // Long enough that the database stays away longer than a silence that means a lost node.
+      jobs.add(submitTo(i % 2 == 1, "sleep 30; echo done"));
+    }
+    for (String id : jobs) {
+      Api.awaitState(id, Duration.ofSeconds(60), "RUNNING", "SUCCEEDED");
+    }
+
+    PostgresServer.stop();
+    try {
+      // Both say they cannot take work while it is away; the jobs' containers end meanwhile.
+      for (String node : List.of(Api.BASE, B)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> health(node).statusCode() == 503);
+        assertTrue(health(node).body().contains("database"), health(node).body());
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> Engine.runningAmong(jobs) == 0);
+    } finally {
+      PostgresServer.start();
+    }
+
+    // Both reconnect by themselves: ready again, and every job ended once, in its first attempt.
+    for (String node : List.of(Api.BASE, B)) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(() -> health(node).statusCode() == 200);
+    }
+    Set<String> ranOn = new HashSet<>();
+    for (String id : jobs) {
+      JsonObject ended = Api.awaitState(id, Duration.ofSeconds(90), "SUCCEEDED", "FAILED");
+      assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
+      assertEquals(1, ended.getInt("attempt"), ended.toString());
+      assertEquals(
+          1, Api.history(ended).stream().filter("STARTING"::equals).count(), ended.toString());
+      ranOn.add(ended.getString("node"));
+    }
+    assertEquals(Set.of(nodeA, nodeB), ranOn, "both nodes ran work");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> jobs.stream().allMatch(id -> Engine.containersOf(id).isEmpty()));
+  }
+
+  private static HttpResponse<String> health(String base) {
+    return Api.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).GET());
   }
 }

@@ -30,6 +30,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * that look at once settle a job once. The lost node, should it come back, records nothing more of
  * those attempts, removes the containers of attempts that moved on and leaves the adopted ones. Its
  * live sandboxes end.
+ *
+ * <p>A node judges others only once its own heartbeats have been written for as long as a silence
+ * that means loss: after the database was away, every node's last heartbeat is old, and none is
+ * taken for lost before it could beat again.
  */
 @ApplicationScoped
 public class LostNodes {
@@ -46,6 +50,7 @@ public class LostNodes {
   @Inject ContainerRuntime runtime;
   @Inject Dispatcher dispatcher;
   @Inject NodeAdmission admission;
+  @Inject NodeRegistry registry;
 
   @Inject
   @ConfigProperty(name = "stevedore.node.heartbeat-seconds")
@@ -70,8 +75,12 @@ public class LostNodes {
 
   /** One look. */
   void settle() {
+    Duration silence = liveness.deadAfter().plusSeconds(graceSeconds);
+    if (!registry.beatingFor(silence)) {
+      return; // this node was away from the database itself, or has just started
+    }
     Instant now = Instant.now();
-    Instant lostBefore = now.minus(liveness.deadAfter()).minusSeconds(graceSeconds);
+    Instant lostBefore = now.minus(silence);
     Instant leaseEndedBefore = now.minusSeconds(graceSeconds);
     List<NodeRepository.NodeRow> rows = nodes.all();
     String engine =

@@ -49,6 +49,19 @@ public class NodeRegistry {
   private Schedules.Task heartbeat;
   private volatile boolean lost;
 
+  /** Since when every heartbeat has been written; null after one failed. */
+  private volatile Instant beatingSince;
+
+  /**
+   * Whether this node's heartbeats have all been written for at least {@code period}. Only then may
+   * it take another node's silence for that node's loss: after the database was away, every node's
+   * last heartbeat is old, and each must first see the others beat again.
+   */
+  public boolean beatingFor(Duration period) {
+    Instant since = beatingSince;
+    return since != null && since.plus(period).isBefore(Instant.now());
+  }
+
   /** This server's instance: a new one at every start. */
   public String instanceId() {
     return instanceId;
@@ -104,6 +117,9 @@ public class NodeRegistry {
     try {
       Optional<Boolean> draining = nodes.beat(name, instanceId, report(), admission.deadAfter());
       draining.ifPresent(admission::draining);
+      if (beatingSince == null) {
+        beatingSince = Instant.now();
+      }
       if (draining.isEmpty() && !lost) {
         lost = true;
         LOG.severe(
@@ -113,6 +129,7 @@ public class NodeRegistry {
                 + " them: two live nodes must not share a name.");
       }
     } catch (RuntimeException e) {
+      beatingSince = null;
       LOG.warning("Node heartbeat failed; the next one tries again: " + e.getMessage());
     }
   }

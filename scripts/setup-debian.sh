@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine for Stevedore: the Docker engine (started if not running) and the
 # agent image. With --test-db it also installs Chromium and its driver (for the browser tests),
-# installs and starts PostgreSQL and creates a fresh, empty
-# database for the integration tests (dropping the one of an earlier run). Safe to run again.
+# starts a second Docker engine (for the tests of nodes with engines of their own), installs and
+# starts PostgreSQL and creates a fresh, empty database for the integration tests (dropping the
+# one of an earlier run). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,27 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 scripts/build-agent-image.sh
+
+# The test machine also runs a second engine beside the first, with its own socket, data root,
+# exec root, pid file and no bridge: the tests of nodes with engines of their own use it.
+if $with_postgres; then
+  engine_b=/run/stevedore-engine-b
+  if ! docker -H "unix://$engine_b/docker.sock" info >/dev/null 2>&1; then
+    echo "Starting the second Docker engine"
+    as_root mkdir -p "$engine_b" /var/lib/stevedore-engine-b
+    as_root sh -c "nohup dockerd --host unix://$engine_b/docker.sock --data-root /var/lib/stevedore-engine-b \
+      --exec-root $engine_b/exec --pidfile $engine_b/docker.pid --bridge none --iptables=false \
+      --ip6tables=false >/var/log/dockerd-engine-b.log 2>&1 &"
+    for _ in $(seq 1 60); do
+      docker -H "unix://$engine_b/docker.sock" info >/dev/null 2>&1 && break
+      sleep 1
+    done
+    docker -H "unix://$engine_b/docker.sock" info >/dev/null 2>&1 \
+      || { echo "The second Docker engine did not start; see /var/log/dockerd-engine-b.log" >&2; exit 1; }
+  fi
+  docker save stevedore/agent:latest | docker -H "unix://$engine_b/docker.sock" load -q >/dev/null
+  echo "Second Docker engine ready at unix://$engine_b/docker.sock"
+fi
 
 if $with_postgres; then
   cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2}')

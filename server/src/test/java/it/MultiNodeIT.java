@@ -59,17 +59,7 @@ class MultiNodeIT {
   }
 
   private static HttpResponse<String> onB(String method, String path, String json) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(B + path))
-            .method(
-                method,
-                json == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
-      request.header("Content-Type", "application/json");
-    }
-    return Api.send(request);
+    return Api.at(B, method, path, json);
   }
 
   private static String submitTo(boolean toB, String script) {
@@ -106,7 +96,7 @@ class MultiNodeIT {
   @Test
   void jobsSentToEitherNodeRunExactlyOnceOnBoth() {
     List<String> jobs = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 40; i++) {
       jobs.add(submitTo(i % 2 == 1, "true"));
     }
     Set<String> ranOn = new HashSet<>();
@@ -114,15 +104,56 @@ class MultiNodeIT {
       JsonObject ended = Api.awaitEnd(id);
       assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
       assertEquals(1, ended.getInt("attempt"), "one attempt: " + ended);
-      long starts =
-          ended.getJsonArray("history").stream()
-              .map(JsonObject.class::cast)
-              .filter(h -> h.getString("to").equals("STARTING"))
-              .count();
-      assertEquals(1, starts, "claimed once: " + ended);
+      assertEquals(
+          1, Api.history(ended).stream().filter("STARTING"::equals).count(), "claimed once");
       ranOn.add(ended.getString("node"));
     }
     assertEquals(Set.of(nodeA, nodeB), ranOn, "both nodes ran work");
+  }
+
+  @Test
+  void aDrainedNodeTakesNothingNewAndEndsWithZeroRunning() {
+    List<String> before = new ArrayList<>();
+    List<String> after = new ArrayList<>();
+    Api.post("/api/v1/nodes/" + nodeA + "/drain", "");
+    try {
+      for (int i = 0; i < 2; i++) {
+        before.add(submitTo(true, "sleep 5; echo done"));
+      }
+      for (String id : before) {
+        Api.awaitState(id, Duration.ofSeconds(60), "RUNNING");
+      }
+      Api.post("/api/v1/nodes/" + nodeA + "/undrain", "");
+      assertEquals(200, onB("POST", "/api/v1/nodes/" + nodeB + "/drain", "{}").statusCode());
+      for (int i = 0; i < 4; i++) {
+        after.add(submitTo(true, "true"));
+      }
+      // What it ran goes on to its end there; what came after runs on the other node.
+      for (String id : before) {
+        JsonObject ended = Api.awaitEnd(id);
+        assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
+        assertEquals(nodeB, ended.getString("node"));
+      }
+      for (String id : after) {
+        JsonObject ended = Api.awaitEnd(id);
+        assertEquals("SUCCEEDED", ended.getString("state"), ended.toString());
+        assertEquals(nodeA, ended.getString("node"));
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Api.jsonArray(Api.get("/api/v1/nodes")).stream()
+                      .map(JsonObject.class::cast)
+                      .anyMatch(
+                          n ->
+                              n.getString("name").equals(nodeB)
+                                  && n.getString("state").equals("DRAINING")
+                                  && n.getInt("running") == 0));
+    } finally {
+      Api.post("/api/v1/nodes/" + nodeA + "/undrain", "");
+      onB("POST", "/api/v1/nodes/" + nodeB + "/undrain", "{}");
+    }
   }
 
   @Test

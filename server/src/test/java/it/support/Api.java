@@ -43,6 +43,21 @@ public final class Api {
   }
 
   /** Sends the request with the administrator's key. */
+  /** A call to another server (another node) at {@code base}; {@code json} null for no body. */
+  public static HttpResponse<String> at(String base, String method, String path, String json) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return send(request);
+  }
+
   public static HttpResponse<String> send(HttpRequest.Builder request) {
     return sendAs(ADMIN_KEY, request);
   }

@@ -62,6 +62,7 @@ public class Dispatcher {
   @Inject TenantService tenants;
   @Inject QueueStatus queueStatus;
   @Inject WarmPools pools;
+  @Inject jakarta.enterprise.event.Event<DispatchPassed> passes;
 
   @Inject
   @ConfigProperty(name = "stevedore.dispatch.max-concurrent")
@@ -85,6 +86,12 @@ public class Dispatcher {
   private final Object passLock = new Object();
   private volatile boolean stopped;
   private volatile long lastPassNanos;
+
+  /** Of the pass under way (under the pass lock): its start once it reads the queue, its claims. */
+  private long passStarted;
+
+  private long claimingNanos;
+  private int claimedInPass;
 
   /** Passes at once, then every poll interval besides those that events ask for. */
   public void start() {
@@ -187,6 +194,7 @@ public class Dispatcher {
         if (free <= 0) {
           return;
         }
+        passStarted = System.nanoTime();
         // Quotas are read only once something waits: an idle pass costs one query.
         Map<String, Long> active = null;
         Map<String, Integer> quotas = null;
@@ -249,12 +257,14 @@ public class Dispatcher {
             active.put(candidate.tenant(), tenantActive + 1);
           }
           Set<JobId> claimed = Set.of();
+          long claimStarted = System.nanoTime();
           try {
             if (!batch.isEmpty()) {
               claimed =
                   lifecycle.claim(batch, node.name(), Instant.now().plus(admission.deadAfter()));
             }
           } finally {
+            claimingNanos += System.nanoTime() - claimStarted;
             // Not claimed (another node's now, cancelled, or its tenant's quota reached through
             // another node), or the claim failed with its answer lost: either way no runner
             // watches it, so it must not stay in flight; the reconciler settles a claim that
@@ -281,6 +291,7 @@ public class Dispatcher {
             }
           }
           int started = claimed.size();
+          claimedInPass += started;
           free -= started;
           queueStatus.freeSlots(free);
           poolsWaitedFor = Set.copyOf(exhausted);
@@ -294,6 +305,16 @@ public class Dispatcher {
         LOG.log(Level.WARNING, "Dispatch pass failed; the next one tries again", e);
       } finally {
         lastPassNanos = System.nanoTime();
+        if (passStarted != 0) {
+          passes.fire(
+              new DispatchPassed(
+                  Duration.ofNanos(lastPassNanos - passStarted),
+                  Duration.ofNanos(claimingNanos),
+                  claimedInPass));
+          passStarted = 0;
+          claimingNanos = 0;
+          claimedInPass = 0;
+        }
       }
     }
   }

@@ -42,6 +42,17 @@ public class JobMetrics {
           "From container running to an attempt's end",
           MetricUnits.SECONDS);
 
+  private static final Metadata DISPATCH_PASS =
+      describe(
+          "stevedore.dispatch.pass",
+          "A dispatch pass of this node that read the queue: reads, claims and hand-over to runners",
+          MetricUnits.SECONDS);
+  private static final Metadata DISPATCH_CLAIM =
+      describe(
+          "stevedore.dispatch.claim",
+          "The claims of one dispatch pass: their transactions in the database",
+          MetricUnits.SECONDS);
+
   @Inject MetricRegistry registry;
   @Inject Dispatcher dispatcher;
   @Inject NodeSampler sampler;
@@ -70,6 +81,13 @@ public class JobMetrics {
             MetricUnits.NONE),
         sampler,
         NodeSampler::capacity);
+  }
+
+  void onDispatchPass(@Observes dev.stevedore.dispatch.DispatchPassed pass) {
+    registry.timer(DISPATCH_PASS).update(pass.pass());
+    if (pass.claimed() > 0) {
+      registry.timer(DISPATCH_CLAIM).update(pass.claiming());
+    }
   }
 
   void onStateChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobStateChanged change) {

@@ -16,7 +16,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -69,7 +68,7 @@ public class LostNodes {
     try {
       settle();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Looking for lost nodes failed; the next look tries again", e);
+      LOG.warning("Looking for lost nodes failed; the next look tries again: " + e.getMessage());
     }
   }
 

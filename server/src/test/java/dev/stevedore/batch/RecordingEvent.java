@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /** An event that only records what was fired, in order. */
-final class RecordingEvent<T> implements Event<T> {
+public final class RecordingEvent<T> implements Event<T> {
 
   final List<T> fired = new ArrayList<>();
 

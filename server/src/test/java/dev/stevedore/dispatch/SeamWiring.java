@@ -84,6 +84,7 @@ final class SeamWiring {
     dispatcher.cancelGraceSeconds = 10;
     dispatcher.executor = executor.executor();
     dispatcher.pools = new dev.stevedore.pool.WarmPools(); // no pool: nothing to interrupt
+    dispatcher.passes = new dev.stevedore.batch.RecordingEvent<>();
     return dispatcher;
   }
 

@@ -90,7 +90,10 @@ class DockerCalls {
     Version version = call("read the engine version", () -> clients.control().versionCmd().exec());
     Info info = call("read the engine's facts", () -> clients.control().infoCmd().exec());
     return new EngineInfo(
-        info.getId(),
+        // Two engines on one machine share the daemon's key, and so its id; never a root directory.
+        info.getDockerRootDir() == null
+            ? info.getId()
+            : info.getId() + "@" + info.getDockerRootDir(),
         clients.host(),
         version.getVersion(),
         version.getApiVersion(),

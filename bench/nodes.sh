@@ -4,7 +4,7 @@
 # Builds Stevedore, makes a fresh database stevedore_bench on the local PostgreSQL (as
 # scripts/setup-debian.sh --test-db sets it up), starts the nodes (one data directory, one Docker
 # engine), prints the tables for docs/performance.md, stops them and leaves no container behind.
-# Usage: bench/nodes.sh   (SLOTS=4 JOBS=300 by default; run as root, for psql as postgres)
+# Usage: bench/nodes.sh   (SLOTS=4 JOBS=300 PARTS=throughput,queue by default; as root, for psql)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,7 +51,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+parts=${PARTS:-throughput,queue}
 urls=""
+if [[ $parts == *throughput* ]]; then
 echo "Claim throughput, $jobs trivial jobs sent round-robin, $slots slots per node, one engine:"
 echo
 echo "| nodes | at once | raw Engine API jobs/s | Stevedore jobs/s | ratio | claim time per job | claims' share of the run | claim transactions | jobs per node |"
@@ -63,6 +65,10 @@ for n in 1 2 3; do
 done
 for n in 2 3; do "$wlp/bin/server" stop "$(server_of "$n")" >/dev/null; done
 echo
+fi
+if [[ $parts == *queue* ]]; then
+[[ $parts == *throughput* ]] || start_node 1
 echo "The queue at scale, one node:"
 echo
 python3 bench/nodes.py queue --urls "http://localhost:$((port + 100))" --key "$key" --db "$db"
+fi

@@ -41,14 +41,20 @@ fi
 scripts/build-agent-image.sh
 
 # The test machine also runs a second engine beside the first, with its own socket, data root,
-# exec root, pid file and no bridge: the tests of nodes with engines of their own use it.
+# exec root, pid file and bridge: the tests of nodes with engines of their own use it. (Not
+# --bridge=none: an engine without a bridge removes docker0, the first engine's.)
 if $with_postgres; then
   engine_b=/run/stevedore-engine-b
   if ! docker -H "unix://$engine_b/docker.sock" info >/dev/null 2>&1; then
     echo "Starting the second Docker engine"
     as_root mkdir -p "$engine_b" /var/lib/stevedore-engine-b
+    if ! ip link show stevedore-b0 >/dev/null 2>&1; then
+      as_root ip link add name stevedore-b0 type bridge
+      as_root ip addr add 172.31.254.1/24 dev stevedore-b0
+      as_root ip link set stevedore-b0 up
+    fi
     as_root sh -c "nohup dockerd --host unix://$engine_b/docker.sock --data-root /var/lib/stevedore-engine-b \
-      --exec-root $engine_b/exec --pidfile $engine_b/docker.pid --bridge none --iptables=false \
+      --exec-root $engine_b/exec --pidfile $engine_b/docker.pid --bridge stevedore-b0 --iptables=false \
       --ip6tables=false >/var/log/dockerd-engine-b.log 2>&1 &"
     for _ in $(seq 1 60); do
       docker -H "unix://$engine_b/docker.sock" info >/dev/null 2>&1 && break

@@ -169,7 +169,7 @@ abstract class JobRepositoryContract {
           tx.inOne(
               () -> {
                 int quota = tenantQuotas.lockQuotas(small).maxQueued();
-                if (repository.countQueued(small) >= quota) {
+                if (repository.countQueued(small, quota) >= quota) {
                   return false;
                 }
                 repository.insert(job, job.spec());
@@ -178,7 +178,7 @@ abstract class JobRepositoryContract {
     }
 
     assertEquals(List.of(true, true, false), accepted);
-    assertEquals(2, tx.inOne(() -> repository.countQueued(small)));
+    assertEquals(2, tx.inOne(() -> repository.countQueued(small, 100)));
     assertEquals(
         2,
         list(new JobQuery(Optional.of(small), List.of(), null, null, Map.of(), null, 10)).size());
@@ -364,7 +364,8 @@ abstract class JobRepositoryContract {
     assertTrue(
         tx.inOne(() -> repository.nextQueued(Set.of(tenant), 10_000)).stream()
             .noneMatch(c -> c.tenant().equals(tenant)));
-    assertEquals(5, tx.inOne(() -> repository.countQueued(tenant)));
+    assertEquals(5, tx.inOne(() -> repository.countQueued(tenant, 100)));
+    assertEquals(3, tx.inOne(() -> repository.countQueued(tenant, 3)), "counted up to the cap");
   }
 
   @Test

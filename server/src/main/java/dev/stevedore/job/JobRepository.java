@@ -90,14 +90,20 @@ public class JobRepository {
         .findFirst();
   }
 
-  /** How many of the tenant's jobs wait in the queue. */
-  public long countQueued(String tenant) {
-    return em.createQuery(
-            "SELECT COUNT(j) FROM Job j WHERE j.tenantId = :tenant AND j.state = :queued",
-            Long.class)
-        .setParameter("tenant", tenant)
-        .setParameter("queued", JobState.QUEUED)
-        .getSingleResult();
+  /**
+   * How many of the tenant's jobs wait in the queue, counted no further than {@code upTo} (its
+   * quota): a submission's check reads at most that many index entries, however long the queue.
+   */
+  public long countQueued(String tenant, long upTo) {
+    Number counted =
+        (Number)
+            em.createNativeQuery(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM job WHERE tenant_id = ?1"
+                        + " AND state = 'QUEUED' LIMIT ?2) queued")
+                .setParameter(1, tenant)
+                .setParameter(2, upTo)
+                .getSingleResult();
+    return counted.longValue();
   }
 
   /** How many jobs of all tenants wait in the queue (shared by every node of the database). */

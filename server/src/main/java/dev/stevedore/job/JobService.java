@@ -124,7 +124,7 @@ public class JobService {
       }
     }
     int maxQueued = tenants.maxQueued(tenant);
-    if (repository.countQueued(tenant) >= maxQueued) {
+    if (repository.countQueued(tenant, maxQueued) >= maxQueued) {
       // Refused before any input is written; the count that decides is taken again under lock.
       throw queueFull(tenant, maxQueued);
     }
@@ -139,7 +139,7 @@ public class JobService {
       // reference the tenant, such as a job's callbacks, take a key-share lock on its row that the
       // other submission's update lock then waits for.)
       int quota = tenants.lockQuotas(tenant).maxQueued();
-      if (repository.countQueued(tenant) >= quota) {
+      if (repository.countQueued(tenant, quota) >= quota) {
         throw queueFull(tenant, quota);
       }
       repository.insert(job, effective);

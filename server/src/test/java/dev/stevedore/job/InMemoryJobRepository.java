@@ -228,9 +228,10 @@ public class InMemoryJobRepository extends JobRepository {
   }
 
   @Override
-  public synchronized long countQueued(String tenant) {
+  public synchronized long countQueued(String tenant, long upTo) {
     return rows.values().stream()
         .filter(j -> j.tenantId().equals(tenant) && j.state() == JobState.QUEUED)
+        .limit(upTo)
         .count();
   }
 

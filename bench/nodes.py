@@ -128,10 +128,12 @@ def sandboxed_docker_run(socket_path, image):
             "PidsLimit": 256, "Memory": 512 * 1024 * 1024}
     created = bench.call(docker, "POST", "/containers/create",
                          {"Image": image, "Cmd": ["true"], "User": "65534:65534", "HostConfig": host})
-    bench.call(docker, "POST", f"/containers/{created['Id']}/start")
-    bench.call(docker, "POST", f"/containers/{created['Id']}/wait")
-    bench.call(docker, "DELETE", f"/containers/{created['Id']}?force=1")
-    docker.close()
+    try:
+        bench.call(docker, "POST", f"/containers/{created['Id']}/start")
+        bench.call(docker, "POST", f"/containers/{created['Id']}/wait")
+    finally:
+        bench.call(docker, "DELETE", f"/containers/{created['Id']}?force=1")
+        docker.close()
 
 
 def psql(db, sql):

@@ -11,6 +11,8 @@ import it.support.PostgresServer;
 import it.support.Ready;
 import it.support.Server;
 import it.support.Stream;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -281,6 +284,68 @@ class MultiNodeIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> Engine.containersOf(id).isEmpty());
       assertEquals("SUCCEEDED", Api.job(id).getString("state"), "B recorded nothing of it");
     }
+  }
+
+  @Test
+  void aBatchOfAKilledNodeIsRestartedFromTheOther() {
+    JsonArrayBuilder items = Json.createArrayBuilder();
+    for (int i = 0; i < 8; i++) {
+      items.add(Json.createObjectBuilder());
+    }
+    String body =
+        Json.createObjectBuilder()
+            .add("name", "it-batch-nodes")
+            .add("template", Api.shellSpec("sleep 2").add("timeoutSeconds", 120))
+            .add("items", items)
+            .add("parallelism", 2)
+            .add("checkpointEvery", 2)
+            .add("maxFailedItems", 0)
+            .build()
+            .toString();
+    HttpResponse<String> made = onB("POST", "/api/v1/batches", body);
+    assertEquals(201, made.statusCode(), made.body());
+    String id = json(made).getString("id");
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> batch(id).getJsonObject("progress").getInt("succeeded") >= 2);
+
+    Server.kill(B_NAME); // its execution runs in B's batch runtime, which no longer answers
+    try {
+      // Once B has been silent past its grace period, A marks the execution failed...
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> batch(id).getString("state").equals("FAILED"));
+      // ... and restarts it on an operator's word: every item ends once, none runs again.
+      HttpResponse<String> restart = Api.post("/api/v1/batches/" + id + "/restart", "");
+      assertEquals(200, restart.statusCode(), restart.body());
+      await()
+          .atMost(Duration.ofMinutes(4))
+          .until(
+              () ->
+                  Set.of("COMPLETED", "FAILED", "STOPPED").contains(batch(id).getString("state")));
+      assertEquals("COMPLETED", batch(id).getString("state"), batch(id).toString());
+      var stored = Api.jsonArray(Api.get("/api/v1/batches/" + id + "/items"));
+      assertEquals(8, stored.size());
+      for (var item : stored) {
+        assertEquals("SUCCEEDED", item.asJsonObject().getString("state"), item.toString());
+      }
+      Map<String, Integer> successes = new HashMap<>();
+      for (var job :
+          json(Api.get("/api/v1/jobs?limit=500&label=stevedore.batch=" + id))
+              .getJsonArray("items")) {
+        if (job.asJsonObject().getString("state").equals("SUCCEEDED")) {
+          successes.merge(job.asJsonObject().getString("name"), 1, Integer::sum);
+        }
+      }
+      assertEquals(8, successes.size(), successes.toString());
+      successes.forEach((item, count) -> assertEquals(1, count, "successes of " + item));
+    } finally {
+      Server.start(B_NAME, B);
+    }
+  }
+
+  private static JsonObject batch(String id) {
+    return json(Api.get("/api/v1/batches/" + id));
   }
 
   @Test

@@ -45,6 +45,9 @@ public class Batch {
   @Column(name = "execution_id")
   private Long executionId;
 
+  /** The node that runs the latest execution. */
+  private String node;
+
   /**
    * Set by an operator's stop, cleared by a restart: tells cancelled item jobs from failed ones.
    */
@@ -125,8 +128,9 @@ public class Batch {
     return executionId;
   }
 
-  void executionId(long executionId) {
+  void executionId(long executionId, String node) {
     this.executionId = executionId;
+    this.node = node;
   }
 
   public boolean stopRequested() {

@@ -59,8 +59,62 @@ public class BatchRepository {
   }
 
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public void executionStarted(String batchId, long executionId) {
-    em.find(Batch.class, batchId).executionId(executionId);
+  public void executionStarted(String batchId, long executionId, String node) {
+    em.find(Batch.class, batchId).executionId(executionId, node);
+  }
+
+  /**
+   * Marks failed, in the batch runtime's own tables, the unfinished executions of batches that the
+   * lost node {@code node} ran (the runtime marks a server's executions failed only when that same
+   * server starts again): an operator can then restart them from any node. PostgreSQL only, where
+   * several nodes share the database. The ids of the batches marked.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public List<String> failExecutionsOfLostNode(String node) {
+    Number ran =
+        (Number)
+            em.createNativeQuery(
+                    "SELECT COUNT(*) FROM batch WHERE node = ?1 AND execution_id IS NOT NULL")
+                .setParameter(1, node)
+                .getSingleResult();
+    if (ran.longValue() == 0) {
+      return List.of(); // nothing to mark (and the runtime's tables exist only once a batch ran)
+    }
+    // The runtime stores a BatchStatus and an instance state by their ordinals: STARTING 0,
+    // STARTED 1, STOPPING 2, FAILED 4; the instance state FAILED is 4 too.
+    List<?> failed =
+        em.createNativeQuery(
+                "UPDATE wlpjobexecution SET batchstatus = 4, exitstatus = 'FAILED',"
+                    + " endtime = LOCALTIMESTAMP, updatetime = LOCALTIMESTAMP"
+                    + " WHERE batchstatus IN (0, 1, 2)"
+                    + " AND jobexecid IN (SELECT execution_id FROM batch WHERE node = ?1)"
+                    + " RETURNING jobexecid")
+            .setParameter(1, node)
+            .getResultList();
+    if (failed.isEmpty()) {
+      return List.of();
+    }
+    List<Long> executions = failed.stream().map(id -> ((Number) id).longValue()).toList();
+    // Numbers the database just returned: written into the statements as they are.
+    String ids = String.join(",", executions.stream().map(String::valueOf).toList());
+    em.createNativeQuery(
+            "UPDATE wlpstepthreadexecution SET batchstatus = 4, exitstatus = 'FAILED',"
+                + " endtime = LOCALTIMESTAMP WHERE batchstatus IN (0, 1, 2)"
+                + " AND fk_jobexecid IN ("
+                + ids
+                + ")")
+        .executeUpdate();
+    em.createNativeQuery(
+            "UPDATE wlpjobinstance SET batchstatus = 4, instancestate = 4,"
+                + " updatetime = LOCALTIMESTAMP WHERE jobinstanceid IN"
+                + " (SELECT fk_jobinstanceid FROM wlpjobexecution WHERE jobexecid IN ("
+                + ids
+                + "))")
+        .executeUpdate();
+    return em.createQuery(
+            "SELECT b.id FROM Batch b WHERE b.executionId IN :executions", String.class)
+        .setParameter("executions", executions)
+        .getResultList();
   }
 
   @Transactional(Transactional.TxType.REQUIRES_NEW)

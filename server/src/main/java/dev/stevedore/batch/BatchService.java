@@ -57,6 +57,7 @@ public class BatchService {
   static final Duration LONGEST_CHUNK = Duration.ofDays(30);
 
   @Inject BatchRepository store;
+  @Inject dev.stevedore.core.NodeIdentity node;
   @Inject BatchFiles files;
   @Inject JobService jobs;
   @Inject JobLifecycle lifecycle;
@@ -136,7 +137,7 @@ public class BatchService {
       files.deleteAll(id);
       throw e;
     }
-    store.executionStarted(id, execution);
+    store.executionStarted(id, execution, node.name());
     return view(id);
   }
 
@@ -208,7 +209,7 @@ public class BatchService {
     store.stopRequested(id, false);
     JobSpec template = JobSpecJson.read(batch.templateJson());
     long execution = operator().restart(batch.executionId(), parameters(batch, template));
-    store.executionStarted(id, execution);
+    store.executionStarted(id, execution, node.name());
     return view(id);
   }
 

@@ -50,6 +50,8 @@ public class LostNodes {
   @Inject Dispatcher dispatcher;
   @Inject NodeAdmission admission;
   @Inject NodeRegistry registry;
+  @Inject dev.stevedore.batch.BatchRepository batches;
+  @Inject dev.stevedore.db.DatabaseKind database;
 
   @Inject
   @ConfigProperty(name = "stevedore.node.heartbeat-seconds")
@@ -120,6 +122,21 @@ public class LostNodes {
             sandbox.id(),
             "its node " + row.name() + " was lost (last answered at " + row.heartbeatAt() + ")")) {
           LOG.warning("Sandbox " + sandbox.id() + " ended: its node " + row.name() + " was lost");
+        }
+      }
+      // Its batches' executions can never end there: marked failed, they restart from any node.
+      if (database.isPostgres()) {
+        try {
+          for (String batch : batches.failExecutionsOfLostNode(row.name())) {
+            LOG.warning(
+                "Batch " + batch + " failed: its node " + row.name() + " was lost; restart it");
+          }
+        } catch (RuntimeException e) {
+          LOG.warning(
+              "Could not mark the batches of lost node "
+                  + row.name()
+                  + " failed: "
+                  + e.getMessage());
         }
       }
     }

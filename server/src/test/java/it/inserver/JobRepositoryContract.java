@@ -372,9 +372,12 @@ abstract class JobRepositoryContract {
   void oneStatementClaimsSkipHeldJobsAndKeepQuotasAcrossNodes() throws Exception {
     javax.sql.DataSource database = javax.naming.InitialContext.doLookup("jdbc/stevedore");
     try (java.sql.Connection connection = database.getConnection()) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(
-          connection.getMetaData().getDatabaseProductName().contains("PostgreSQL"),
-          "the one-statement claim is PostgreSQL's; H2 serves one node");
+      // The one-statement claim is PostgreSQL's; on H2 (one node) claims are the optimistic ones
+      // of the test below. (Not an assumption: the in-server runner reports an aborted test as an
+      // error.)
+      if (!connection.getMetaData().getDatabaseProductName().contains("PostgreSQL")) {
+        return;
+      }
     }
     String two = tenant(2, null);
     String five = tenant(5, null);
